@@ -1,0 +1,47 @@
+import { depositsContext } from '@ree/contracts'
+import { buildDepositsApp } from '@ree/deposits'
+import { buildGatewayApp, inProcessCommandClient } from '@ree/gateway'
+import { createPool } from '@ree/platform'
+import { buildProjectionApp } from '@ree/projection'
+import { postgresLogTransport } from '@ree/transport'
+import type { Logger } from 'pino'
+
+export interface LedgerOptions {
+  databaseUrl: string
+  logger: Logger
+}
+
+/**
+ * Every service in one process on one database: the write services, the projection
+ * on the Postgres-log transport, and the gateway, which reaches the write services
+ * in-process. The same apps run one per process in distributed mode.
+ */
+export async function buildLedger(options: LedgerOptions) {
+  const { logger } = options
+  const pool = createPool(options.databaseUrl, logger, 20)
+  const deposits = await buildDepositsApp({ pool, logger })
+  const transport = postgresLogTransport({ pool, subscription: 'read-models', sources: [depositsContext], logger })
+  const projection = await buildProjectionApp({ pool, transport, logger })
+  const gateway = await buildGatewayApp({
+    pool,
+    logger,
+    commands: { deposits: inProcessCommandClient(deposits) },
+    readiness: {
+      projection: async () => {
+        if (!transport.isRunning()) throw new Error('the projection is not running')
+      },
+    },
+  })
+  await Promise.all([deposits.ready(), projection.ready()])
+  return {
+    gateway,
+    pool,
+    async close() {
+      await gateway.close()
+      await projection.close()
+      await deposits.close()
+      await pool.end()
+    },
+  }
+}
+export type Ledger = Awaited<ReturnType<typeof buildLedger>>

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path'
+import { LogLevel, loadConfig, loggerOptions, Port, PostgresUrl, closeOnSignals } from '@ree/platform'
+import { pino } from 'pino'
+import { z } from 'zod'
+import { buildLedger } from './ledger.ts'
+import { startEmbeddedPostgres } from './postgres.ts'
+import { loadSeeds } from './seed.ts'
+
+const Config = z.object({
+  PORT: Port(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: LogLevel,
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: PostgresUrl.optional().meta({ description: 'An external PostgreSQL instead of the embedded one' }),
+  SEED: z.enum(['true', 'false']).default('true'),
+})
+
+const root = resolve(import.meta.dirname, '../../..')
+const config = loadConfig(Config, process.env)
+const logger = pino(loggerOptions(undefined, config.LOG_LEVEL))
+const dataDir = resolve(root, config.DATA_DIR)
+
+const postgres = config.DATABASE_URL
+  ? undefined
+  : await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: 54329, log: (line) => logger.debug(line) })
+const ledger = await buildLedger({ databaseUrl: config.DATABASE_URL ?? postgres?.url ?? '', logger })
+closeOnSignals(logger, async () => {
+  await ledger.close()
+  await postgres?.stop()
+})
+if (config.SEED === 'true') {
+  const seeded = await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
+  logger.info(seeded, 'seeds loaded')
+}
+const address = await ledger.gateway.listen({ port: config.PORT, host: config.HOST })
+logger.info({ docs: `${address}/docs` }, 'Rare Earth Ledger is up')
+process.stdout.write(`\nRare Earth Ledger is up: API docs at ${address}/docs\n\n`)

@@ -1,0 +1,49 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+
+const SeedFile = z.array(
+  z.object({
+    key: z.string().min(1),
+    path: z.string().startsWith('/v1/'),
+    body: z.record(z.string(), z.unknown()),
+  }),
+)
+
+/** The order in which contexts are seeded: later ones link to earlier ones. */
+const seedOrder = ['deposits.json', 'deals.json', 'trade-flows.json']
+
+/**
+ * Sends every seed command through the gateway, like any client. Each carries an
+ * `Idempotency-Key`, so seeding again (every start) appends nothing twice.
+ */
+export async function loadSeeds(gateway: FastifyInstance, directory: string) {
+  const files = (await readdir(directory))
+    .filter((file) => file.endsWith('.json'))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+  let applied = 0
+  let replayed = 0
+  for (const file of files) {
+    const commands = SeedFile.parse(JSON.parse(await readFile(join(directory, file), 'utf8')))
+    for (const command of commands) {
+      const response = await gateway.inject({
+        method: 'POST',
+        url: command.path,
+        headers: { 'idempotency-key': `seed:${command.key}` },
+        payload: command.body,
+      })
+      if (response.statusCode >= 300) {
+        throw new Error(`seed ${file} ${command.key} was refused (${response.statusCode}): ${response.body}`)
+      }
+      if (response.headers['idempotent-replayed']) replayed += 1
+      else applied += 1
+    }
+  }
+  return { applied, replayed }
+}
+
+function rank(file: string): number {
+  const index = seedOrder.indexOf(file)
+  return index === -1 ? seedOrder.length : index
+}

@@ -1,0 +1,69 @@
+import type { z } from 'zod'
+import type { CloudEvent } from './cloudevent.ts'
+
+/** One event of a bounded context: its domain name, its CloudEvents type, its data schema. */
+export interface EventDefinition<Name extends string = string, Data extends z.ZodType = z.ZodType> {
+  name: Name
+  type: string
+  data: Data
+}
+
+export function defineEvent<const Name extends string, Data extends z.ZodType>(
+  name: Name,
+  type: string,
+  data: Data,
+): EventDefinition<Name, Data> {
+  return { name, type, data }
+}
+
+/** A bounded context as consumers see it: where its events come from and go. */
+export interface ContextDefinition<Events extends readonly EventDefinition[] = readonly EventDefinition[]> {
+  /** `deposits`, `deals`, `trade-flows`. */
+  name: string
+  /** The CloudEvents `source` of its events. */
+  source: string
+  /** The Kafka topic its events are published on. */
+  topic: string
+  /** The Postgres schema that holds its event store. */
+  schema: string
+  events: Events
+}
+
+/** The domain event a definition describes: `{ type: 'DepositRegistered', data }`. */
+export type DomainEventOf<Def> = Def extends EventDefinition<infer Name, infer Data>
+  ? { type: Name; data: z.output<Data> }
+  : never
+
+/** Metadata every stored event carries besides its data. */
+export interface EventMetadata {
+  effectiveDate: string
+  correlationId: string
+  causationId: string
+}
+
+export class UnknownEventTypeError extends Error {
+  readonly eventType: string
+  constructor(eventType: string) {
+    super(`unknown event type "${eventType}"`)
+    this.eventType = eventType
+  }
+}
+
+/**
+ * Turns a CloudEvent back into its domain event, validating the data against its
+ * schema: a payload read from a topic or a table is untrusted input.
+ */
+export function decodeEvent<Events extends readonly EventDefinition[]>(
+  context: ContextDefinition<Events>,
+  event: CloudEvent,
+): DomainEventOf<Events[number]> {
+  const definition = context.events.find((candidate) => candidate.type === event.type)
+  if (!definition) throw new UnknownEventTypeError(event.type)
+  return { type: definition.name, data: definition.data.parse(event.data) } as DomainEventOf<Events[number]>
+}
+
+export function eventTypeOf(context: ContextDefinition, name: string): string {
+  const definition = context.events.find((candidate) => candidate.name === name)
+  if (!definition) throw new UnknownEventTypeError(name)
+  return definition.type
+}

@@ -1,0 +1,20 @@
+import type { z } from 'zod'
+
+/**
+ * A command as an HTTP route: the write service handles it, the gateway forwards
+ * and documents it. Defined once, so the two cannot drift apart.
+ */
+export interface CommandRoute<Name extends string = string> {
+  name: Name
+  /** Path below the API version, e.g. `/deposits/:id/stage-advances`. */
+  path: string
+  body: z.ZodType
+  summary: string
+  description?: string
+  /** The command creates the entity: 201 with `Location`. */
+  creates?: boolean
+}
+
+export function defineCommandRoutes<const Routes extends readonly CommandRoute[]>(routes: Routes): Routes {
+  return routes
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod'
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
+
+/** An ISO 3166-1 alpha-2 code that the ICU region table knows (so `XX` is refused). */
+export const CountryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. "US"')
+  .refine((code) => regionNames.of(code) !== code, 'is not an assigned ISO 3166-1 alpha-2 code')
+  .meta({ description: 'ISO 3166-1 alpha-2 country code', examples: ['US', 'TR', 'PK'] })
+export type CountryCode = z.infer<typeof CountryCode>
+
+export function countryName(code: string): string {
+  return regionNames.of(code) ?? code
+}
+
+/** The rare-earth elements: the fifteen lanthanides, yttrium and scandium. */
+export const RareEarthElement = z
+  .enum(['La', 'Ce', 'Pr', 'Nd', 'Pm', 'Sm', 'Eu', 'Gd', 'Tb', 'Dy', 'Ho', 'Er', 'Tm', 'Yb', 'Lu', 'Y', 'Sc'])
+  .meta({ description: 'Rare-earth element symbol (La…Lu, Y, Sc)' })
+export type RareEarthElement = z.infer<typeof RareEarthElement>
+
+/** A calendar date that exists (2025-02-30 is refused). */
+export const IsoDate = z.iso.date().meta({ description: 'A calendar date, YYYY-MM-DD', examples: ['2025-09-08'] })
+
+/** Stable, readable ids chosen by the client (`mountain-pass`, `ussm-fwo-2025`). */
+export const Slug = z
+  .string()
+  .min(2)
+  .max(80)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens, e.g. "mountain-pass"')
+  .meta({ description: 'Stable, readable id', examples: ['mountain-pass'] })
+
+export const Source = z
+  .object({
+    publisher: z.string().min(1).max(200).meta({ description: 'Who published it', examples: ['USGS'] }),
+    url: z.url().optional(),
+    title: z.string().min(1).max(500).optional(),
+    publishedOn: IsoDate.optional(),
+  })
+  .strict()
+  .meta({ id: 'Source', description: 'Where a fact comes from' })
+export type Source = z.infer<typeof Source>
+
+/**
+ * How far the ledger trusts a fact: `normal` when a source says it, `low` when only a
+ * weak or secondary source does. Nothing is recorded as more certain than its source.
+ */
+export const Confidence = z.enum(['normal', 'low']).meta({ id: 'Confidence' })
+export type Confidence = z.infer<typeof Confidence>
+
+/** How much of `effectiveDate` is known: a fact dated only to its year keeps that. */
+export const DatePrecision = z.enum(['day', 'month', 'year']).meta({ id: 'DatePrecision' })
+
+/** What every recorded fact carries in its event data. */
+export const Provenance = z.object({
+  sources: z.array(Source).min(1, 'at least one source is required').max(20),
+  confidence: Confidence,
+  datePrecision: DatePrecision.optional(),
+  note: z.string().min(1).max(2000).optional(),
+})
+export type Provenance = z.infer<typeof Provenance>
+
+/** What every command body carries besides its own fields. */
+export const CommandProvenance = z.object({
+  effectiveDate: IsoDate.meta({ description: 'When it happened in the world (valid time)' }),
+  datePrecision: DatePrecision.optional(),
+  sources: Provenance.shape.sources,
+  confidence: Confidence.default('normal'),
+  note: Provenance.shape.note,
+})
+export type CommandProvenance = z.infer<typeof CommandProvenance>
+
+/** A readable id from a name: "Araxá Project" → "araxa-project"; undefined when nothing usable is left. */
+export function slugify(name: string): string | undefined {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/, '')
+  return Slug.safeParse(slug).success ? slug : undefined
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod'
+
+/** RFC 9457 problem details, as every error of the API is answered. */
+export const Problem = z
+  .object({
+    type: z.string().meta({ description: 'A stable URI reference naming the kind of problem' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Each bad input field, as a dotted path such as `body.sources.0.url`' }),
+  })
+  .meta({ id: 'Problem' })
+export type Problem = z.infer<typeof Problem>
+
+/** What every accepted command answers. */
+export const CommandAccepted = z
+  .object({
+    id: z.string(),
+    streamVersion: z.number().int().positive().meta({ description: 'The aggregate version after the command' }),
+    eventIds: z.array(z.uuid()),
+  })
+  .meta({ id: 'CommandAccepted' })
+export type CommandAccepted = z.infer<typeof CommandAccepted>
+
+/** Headers every command accepts. */
+export const CommandHeaders = z.object({
+  'if-match': z
+    .string()
+    .regex(/^(?:"\d+"|\*)$/, 'must be a strong entity tag such as "3" (as sent in ETag), or *')
+    .optional()
+    .meta({ description: 'The ETag last read: the command applies only if the entity is still at that version' }),
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional()
+    .meta({ description: 'Makes retries safe: a repeated key with the same request answers the first result' }),
+  'x-correlation-id': z.uuid().optional().meta({ description: 'Carried into the events this command records' }),
+})
+
+export function entityTag(version: number): string {
+  return `"${version}"`
+}
+
+/** The version an `If-Match` names: a number, or undefined for `*` or no header. */
+export function versionFromIfMatch(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch === '*') return undefined
+  return Number(ifMatch.slice(1, -1))
+}

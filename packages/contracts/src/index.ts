@@ -1,0 +1,7 @@
+export * from './catalog.ts'
+export * from './cloudevent.ts'
+export * from './common.ts'
+export * from './deposits.ts'
+export * from './http.ts'
+export * from './errors.ts'
+export * from './commandRoutes.ts'

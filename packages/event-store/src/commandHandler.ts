@@ -1,0 +1,141 @@
+import { type ContextDefinition, decodeEvent, type DomainEventOf, type EventDefinition } from '@ree/contracts'
+import type pg from 'pg'
+import { appendToStream } from './appendToStream.ts'
+import { ConcurrencyError, IdempotencyKeyReusedError, PreconditionFailedError } from './errors.ts'
+import { readStream } from './readStream.ts'
+
+/** A pure decider: no I/O, no clock. */
+export interface Decider<Command, Event, State> {
+  initialState: State
+  evolve: (state: State, event: Event) => State
+  decide: (command: Command, state: State) => Event[]
+}
+
+export interface CommandMetadata {
+  effectiveDate: string
+  correlationId: string
+  causationId: string
+}
+
+export interface HandleCommandOptions<Events extends readonly EventDefinition[], Command, State> {
+  pool: pg.Pool
+  context: ContextDefinition<Events>
+  streamId: string
+  subject: string
+  decider: Decider<Command, DomainEventOf<Events[number]>, State>
+  command: Command
+  metadata: CommandMetadata
+  /** The stream version the client last saw (`If-Match`). */
+  ifMatch?: number | undefined
+  /** `Idempotency-Key` and a hash of the request it came with. */
+  idempotency?: { key: string; requestHash: string } | undefined
+}
+
+export interface CommandResult {
+  streamVersion: number
+  eventIds: string[]
+  /** True when an earlier request with the same `Idempotency-Key` already did this. */
+  replayed: boolean
+}
+
+/**
+ * Loads the aggregate's stream, runs the decider, and appends its events with their
+ * outbox rows and the idempotency record, all in one transaction.
+ */
+export async function handleCommand<Events extends readonly EventDefinition[], Command, State>(
+  options: HandleCommandOptions<Events, Command, State>,
+): Promise<CommandResult> {
+  const { context, decider, idempotency } = options
+  const client = await options.pool.connect()
+  try {
+    await client.query('BEGIN')
+    if (idempotency) {
+      const earlier = await claimIdempotencyKey(client, context.schema, idempotency)
+      if (earlier) {
+        await client.query('ROLLBACK')
+        return { ...earlier, replayed: true }
+      }
+    }
+    const history = await readStream(client, {
+      schema: context.schema,
+      source: context.source,
+      streamId: options.streamId,
+    })
+    const version = history.length
+    if (options.ifMatch !== undefined && options.ifMatch !== version) {
+      throw new PreconditionFailedError(options.ifMatch, version)
+    }
+    const state = history.reduce(
+      (current, stored) => decider.evolve(current, decodeEvent(context, stored.event)),
+      decider.initialState,
+    )
+    const events = decider.decide(options.command, state)
+    const result = await append(client, options, version, events)
+    if (idempotency) {
+      await client.query(`UPDATE ${context.schema}.idempotency_keys SET response = $2 WHERE key = $1`, [
+        idempotency.key,
+        JSON.stringify(result),
+      ])
+    }
+    await client.query('COMMIT')
+    return { ...result, replayed: false }
+  } catch (error) {
+    await client.query('ROLLBACK')
+    if (error instanceof ConcurrencyError && options.ifMatch !== undefined) {
+      throw new PreconditionFailedError(options.ifMatch, error.actualVersion ?? options.ifMatch + 1)
+    }
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+async function append<Events extends readonly EventDefinition[], Command, State>(
+  client: pg.ClientBase,
+  options: HandleCommandOptions<Events, Command, State>,
+  version: number,
+  events: Array<DomainEventOf<Events[number]>>,
+): Promise<Omit<CommandResult, 'replayed'>> {
+  if (events.length === 0) return { streamVersion: version, eventIds: [] }
+  const { context, metadata } = options
+  const appended = await appendToStream(client, {
+    schema: context.schema,
+    streamId: options.streamId,
+    subject: options.subject,
+    expectedVersion: version,
+    outbox: { topic: context.topic },
+    events: events.map((event) => {
+      const definition = context.events.find((candidate) => candidate.name === event.type)
+      if (!definition) throw new Error(`event ${event.type} is not in the ${context.name} catalog`)
+      return {
+        type: definition.type,
+        data: definition.data.parse(event.data) as Record<string, unknown>,
+        ...metadata,
+      }
+    }),
+  })
+  return { streamVersion: appended.nextVersion, eventIds: appended.eventIds }
+}
+
+/**
+ * Claims the key for this transaction. A concurrent request with the same key waits
+ * on the unique index until this one commits, then finds the stored result.
+ */
+async function claimIdempotencyKey(
+  client: pg.ClientBase,
+  schema: string,
+  idempotency: { key: string; requestHash: string },
+): Promise<Omit<CommandResult, 'replayed'> | undefined> {
+  const claimed = await client.query(
+    `INSERT INTO ${schema}.idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+    [idempotency.key, idempotency.requestHash],
+  )
+  if (claimed.rowCount === 1) return undefined
+  const earlier = await client.query<{ request_hash: string; response: Omit<CommandResult, 'replayed'> }>(
+    `SELECT request_hash, response FROM ${schema}.idempotency_keys WHERE key = $1`,
+    [idempotency.key],
+  )
+  const row = earlier.rows[0]
+  if (!row || row.request_hash !== idempotency.requestHash) throw new IdempotencyKeyReusedError(idempotency.key)
+  return row.response
+}

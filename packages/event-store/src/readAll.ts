@@ -1,0 +1,32 @@
+import type pg from 'pg'
+import { assertSchemaName } from './schema.ts'
+import { EVENT_COLUMNS, type EventRow, type StoredEvent, toStoredEvent } from './storedEvent.ts'
+
+/** Where a reader of the whole store stands: the last (transaction, position) it has handled. */
+export interface GlobalCheckpoint {
+  transactionId: string
+  globalPosition: string
+}
+
+export const START_OF_STORE: GlobalCheckpoint = { transactionId: '0', globalPosition: '0' }
+
+/**
+ * The events after a checkpoint, in commit-safe order. Only transactions older than
+ * every transaction still running are read, so an event whose transaction commits
+ * late (with a lower position than events already visible) is never skipped.
+ */
+export async function readAll(
+  client: pg.ClientBase | pg.Pool,
+  options: { schema: string; source: string; after: GlobalCheckpoint; limit: number },
+): Promise<StoredEvent[]> {
+  const s = assertSchemaName(options.schema)
+  const result = await client.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM ${s}.events
+     WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY transaction_id, global_position
+     LIMIT $3`,
+    [options.after.transactionId, options.after.globalPosition, options.limit],
+  )
+  return result.rows.map((row) => toStoredEvent(row, options.source))
+}

@@ -1,0 +1,51 @@
+import type { CloudEvent } from '@ree/contracts'
+
+/** A CloudEvent as the event store keeps it, with where it stands in the store. */
+export interface StoredEvent {
+  event: CloudEvent
+  streamId: string
+  /** Global position in this store (a bigint, as a string). */
+  globalPosition: string
+  /** The appending transaction's id (xid8, as a string): the reader's first ordering key. */
+  transactionId: string
+}
+
+export interface EventRow {
+  global_position: string
+  transaction_id: string
+  stream_id: string
+  stream_version: number
+  subject: string
+  event_id: string
+  type: string
+  data: Record<string, unknown>
+  effective_date: string
+  correlation_id: string
+  causation_id: string
+  recorded_at: Date
+}
+
+export const EVENT_COLUMNS = `global_position::text, transaction_id::text, stream_id, stream_version, subject, event_id,
+  type, data, effective_date::text, correlation_id, causation_id, recorded_at`
+
+export function toStoredEvent(row: EventRow, source: string): StoredEvent {
+  return {
+    streamId: row.stream_id,
+    globalPosition: row.global_position,
+    transactionId: row.transaction_id,
+    event: {
+      specversion: '1.0',
+      id: row.event_id,
+      source,
+      type: row.type,
+      subject: row.subject,
+      time: row.recorded_at.toISOString(),
+      datacontenttype: 'application/json',
+      streamversion: row.stream_version,
+      effectivedate: row.effective_date,
+      correlationid: row.correlation_id,
+      causationid: row.causation_id,
+      data: row.data,
+    },
+  }
+}

@@ -1,0 +1,41 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { type CommandAccepted, entityTag, versionFromIfMatch } from '@ree/contracts'
+import type { CommandResult } from '@ree/event-store'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+export interface CommandRequestContext {
+  ifMatch: number | undefined
+  idempotency: { key: string; requestHash: string } | undefined
+  correlationId: string
+  causationId: string
+}
+
+/** What a command takes from its HTTP request: preconditions, idempotency, and tracing ids. */
+export function commandContext(request: FastifyRequest): CommandRequestContext {
+  const headers = request.headers as Record<string, string | undefined>
+  const key = headers['idempotency-key']
+  return {
+    ifMatch: versionFromIfMatch(headers['if-match']),
+    idempotency: key ? { key, requestHash: requestHash(request) } : undefined,
+    correlationId: headers['x-correlation-id'] ?? randomUUID(),
+    causationId: request.id,
+  }
+}
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.url.split('?')[0]}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('hex')
+}
+
+/** Answers an accepted command: the new version as body and `ETag`, `Location` when created. */
+export function replyAccepted(
+  reply: FastifyReply,
+  options: { id: string; result: CommandResult; location?: string },
+): CommandAccepted {
+  const { id, result, location } = options
+  reply.header('etag', entityTag(result.streamVersion))
+  if (result.replayed) reply.header('idempotent-replayed', 'true')
+  if (location) reply.code(201).header('location', location)
+  return { id, streamVersion: result.streamVersion, eventIds: result.eventIds }
+}

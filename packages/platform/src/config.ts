@@ -1,0 +1,27 @@
+import { z } from 'zod'
+
+export class ConfigError extends Error {
+  readonly variables: string[]
+  constructor(issues: Array<{ variable: string; message: string }>) {
+    super(`Invalid configuration: ${issues.map((issue) => `${issue.variable}: ${issue.message}`).join('; ')}`)
+    this.name = 'ConfigError'
+    this.variables = issues.map((issue) => issue.variable)
+  }
+}
+
+/** Parses the environment once, naming every bad variable. Nothing below `main.ts` reads `process.env`. */
+export function loadConfig<Schema extends z.ZodType>(
+  schema: Schema,
+  env: Record<string, string | undefined>,
+): z.output<Schema> {
+  const result = schema.safeParse(env)
+  if (result.success) return result.data
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({ variable: issue.path.join('.') || '(environment)', message: issue.message })),
+  )
+}
+
+/** Variables every service understands. */
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+export const Port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
+export const PostgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })

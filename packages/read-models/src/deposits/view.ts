@@ -1,0 +1,142 @@
+import {
+  type CloudEvent,
+  Confidence,
+  Coordinates,
+  CountryCode,
+  DatePrecision,
+  decodeEvent,
+  DepositStage,
+  depositsContext,
+  ElementGrade,
+  IsoDate,
+  Operator,
+  ProductionReport,
+  ResourceEstimate,
+  Source,
+  countryName,
+} from '@ree/contracts'
+import { z } from 'zod'
+
+const Fact = z.object({
+  effectiveDate: IsoDate,
+  datePrecision: DatePrecision.optional(),
+  sources: z.array(Source),
+  confidence: Confidence,
+  note: z.string().optional(),
+  recordedAt: z.string().meta({ description: 'When the ledger learned it' }),
+})
+
+export const StageChange = Fact.extend({
+  kind: z.enum(['registered', 'advanced', 'reversed']),
+  stage: DepositStage,
+  from: DepositStage.optional(),
+  reason: z.string().optional(),
+}).meta({ id: 'StageChange' })
+
+export const DepositView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    country: CountryCode,
+    countryName: z.string(),
+    region: z.string().optional(),
+    coordinates: Coordinates.optional(),
+    depositType: z.string().optional(),
+    operators: z.array(Operator),
+    elements: z.array(ElementGrade),
+    coProducts: z.array(z.string()),
+    stage: DepositStage,
+    stageSince: IsoDate,
+    stageHistory: z.array(StageChange),
+    resourceEstimates: z.array(z.object({ estimate: ResourceEstimate }).extend(Fact.shape)),
+    production: z.array(z.object({ report: ProductionReport }).extend(Fact.shape)),
+    registration: Fact,
+    version: z.number().int().meta({ description: 'Stream version; the ETag of this deposit' }),
+    lastRecordedAt: z.string(),
+  })
+  .meta({ id: 'Deposit' })
+export type DepositView = z.output<typeof DepositView>
+
+function factOf(event: CloudEvent, data: { sources: Source[]; confidence: Confidence; datePrecision?: string | undefined; note?: string | undefined }) {
+  const fact: z.output<typeof Fact> = {
+    effectiveDate: event.effectivedate,
+    sources: data.sources,
+    confidence: data.confidence,
+    recordedAt: event.time,
+  }
+  if (data.datePrecision !== undefined) fact.datePrecision = data.datePrecision as z.output<typeof DatePrecision>
+  if (data.note !== undefined) fact.note = data.note
+  return fact
+}
+
+/**
+ * The query side's own fold: pure, so the projection stores it and `asOf` reads
+ * replay it over the history. Events before registration leave it undefined.
+ */
+export function evolveDepositView(view: DepositView | undefined, event: CloudEvent): DepositView | undefined {
+  const domainEvent = decodeEvent(depositsContext, event)
+  const base = { version: event.streamversion, lastRecordedAt: event.time }
+  if (domainEvent.type === 'DepositRegistered') {
+    const data = domainEvent.data
+    const fact = factOf(event, data)
+    const registered: DepositView = {
+      id: data.depositId,
+      name: data.name,
+      country: data.country,
+      countryName: countryName(data.country),
+      operators: data.operators,
+      elements: data.elements,
+      coProducts: data.coProducts,
+      stage: data.stage,
+      stageSince: event.effectivedate,
+      stageHistory: [{ kind: 'registered', stage: data.stage, ...fact }],
+      resourceEstimates: [],
+      production: [],
+      registration: fact,
+      ...base,
+    }
+    if (data.region !== undefined) registered.region = data.region
+    if (data.coordinates !== undefined) registered.coordinates = data.coordinates
+    if (data.depositType !== undefined) registered.depositType = data.depositType
+    return registered
+  }
+  if (!view) return undefined
+  switch (domainEvent.type) {
+    case 'DepositDetailsCorrected': {
+      const changes = Object.fromEntries(Object.entries(domainEvent.data.changes).filter(([, value]) => value !== undefined))
+      const next = { ...view, ...changes, ...base } as DepositView
+      next.countryName = countryName(next.country)
+      return next
+    }
+    case 'ResourceEstimatePublished':
+      return {
+        ...view,
+        resourceEstimates: [...view.resourceEstimates, { estimate: domainEvent.data.estimate, ...factOf(event, domainEvent.data) }],
+        ...base,
+      }
+    case 'DepositStageAdvanced':
+    case 'DepositStageReversed': {
+      const { from, to } = domainEvent.data
+      const change: z.output<typeof StageChange> = {
+        kind: domainEvent.type === 'DepositStageAdvanced' ? 'advanced' : 'reversed',
+        stage: to,
+        from,
+        ...factOf(event, domainEvent.data),
+      }
+      if (domainEvent.type === 'DepositStageReversed') change.reason = domainEvent.data.reason
+      return { ...view, stage: to, stageSince: event.effectivedate, stageHistory: [...view.stageHistory, change], ...base }
+    }
+    case 'ProductionReported':
+      return {
+        ...view,
+        production: [...view.production, { report: domainEvent.data.production, ...factOf(event, domainEvent.data) }],
+        ...base,
+      }
+    case 'DepositOperatorsChanged':
+      return { ...view, operators: domainEvent.data.operators, ...base }
+    default: {
+      const unexpected: never = domainEvent
+      throw new Error(`unhandled event ${JSON.stringify(unexpected)}`)
+    }
+  }
+}

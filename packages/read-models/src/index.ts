@@ -1,0 +1,16 @@
+export { decodeCursor, encodeCursor, InvalidCursorError, Page, PageQuery } from './cursor.ts'
+export { projectDepositEvent, StreamGapError } from './deposits/projection.ts'
+export {
+  DepositFilters,
+  DepositListQuery,
+  depositExists,
+  depositHistory,
+  depositVersion,
+  getDeposit,
+  HistoryQuery,
+  listDeposits,
+} from './deposits/queries.ts'
+export { DepositView, evolveDepositView, StageChange } from './deposits/view.ts'
+export { migrateReadModels, readModelsSql } from './schema.ts'
+export { isTemporal, TemporalQuery, visibleAt } from './temporal.ts'
+export { projectEvent } from './project.ts'

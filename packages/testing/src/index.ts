@@ -1,0 +1,2 @@
+export { deciderSpec } from './decider.ts'
+export { createTestDatabase, type TestDatabase, testServerUrl } from './postgres.ts'

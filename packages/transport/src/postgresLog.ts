@@ -1,0 +1,136 @@
+import { EVENTS_CHANNEL, readAll, type StoredEvent } from '@ree/event-store'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import { type EventHandler, type EventSource, type EventTransport, transportSql } from './transport.ts'
+
+export interface PostgresLogOptions {
+  pool: pg.Pool
+  sources: EventSource[]
+  /** Names the checkpoints: two subscriptions read independently. */
+  subscription: string
+  logger: Logger
+  batchSize?: number
+  /** How often to look even without a notification (a late commit held back by an older transaction). */
+  pollIntervalMs?: number
+}
+
+/**
+ * The embedded transport: reads each event store by (transaction, position), woken
+ * by LISTEN/NOTIFY. Each batch and its checkpoint commit in one transaction; the
+ * checkpoint row's lock keeps a second instance from applying the same batch.
+ */
+export function postgresLogTransport(options: PostgresLogOptions): EventTransport {
+  const { pool, subscription, logger } = options
+  const batchSize = options.batchSize ?? 200
+  const pollIntervalMs = options.pollIntervalMs ?? 1000
+  let running = false
+  let loop: Promise<void> | undefined
+  let listener: pg.PoolClient | undefined
+  let wake: (() => void) | undefined
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      wake = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+
+  async function deliverBatch(source: EventSource, handler: EventHandler): Promise<number> {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query(
+        'INSERT INTO projection.checkpoints (subscription, stream) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [subscription, source.schema],
+      )
+      const checkpoint = await client.query<{ transaction_id: string; global_position: string }>(
+        `SELECT transaction_id::text, global_position::text FROM projection.checkpoints
+         WHERE subscription = $1 AND stream = $2 FOR UPDATE`,
+        [subscription, source.schema],
+      )
+      const row = checkpoint.rows[0] ?? { transaction_id: '0', global_position: '0' }
+      const events = await readAll(client, {
+        schema: source.schema,
+        source: source.source,
+        after: { transactionId: row.transaction_id, globalPosition: row.global_position },
+        limit: batchSize,
+      })
+      for (const stored of events) await deliverOne(client, source, stored, handler)
+      const last = events.at(-1)
+      if (last) {
+        await client.query(
+          `UPDATE projection.checkpoints SET transaction_id = $3::xid8, global_position = $4, updated_at = now()
+           WHERE subscription = $1 AND stream = $2`,
+          [subscription, source.schema, last.transactionId, last.globalPosition],
+        )
+      }
+      await client.query('COMMIT')
+      return events.length
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  async function deliverOne(client: pg.ClientBase, source: EventSource, stored: StoredEvent, handler: EventHandler) {
+    await client.query('SAVEPOINT event')
+    try {
+      await handler(client, stored.event)
+      await client.query('RELEASE SAVEPOINT event')
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT event')
+      logger.error(
+        { err: error, stream: source.schema, position: stored.globalPosition, type: stored.event.type },
+        'event could not be applied; set aside as a dead letter',
+      )
+      await client.query(
+        `INSERT INTO projection.dead_letters (subscription, stream, position, event, error)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [subscription, source.schema, stored.globalPosition, JSON.stringify(stored.event), String(error)],
+      )
+    }
+  }
+
+  async function run(handler: EventHandler): Promise<void> {
+    let failures = 0
+    while (running) {
+      try {
+        let delivered = 0
+        for (const source of options.sources) delivered += await deliverBatch(source, handler)
+        failures = 0
+        if (delivered === 0) await sleep(pollIntervalMs)
+      } catch (error) {
+        failures += 1
+        logger.warn({ err: error, failures }, 'delivery failed; retrying')
+        await sleep(Math.min(100 * 2 ** failures, 5000))
+      }
+    }
+  }
+
+  return {
+    name: 'postgres-log',
+    async start(handler) {
+      await pool.query(transportSql)
+      listener = await pool.connect()
+      listener.on('notification', () => wake?.())
+      await listener.query(`LISTEN ${EVENTS_CHANNEL}`)
+      running = true
+      loop = run(handler)
+    },
+    async stop() {
+      running = false
+      wake?.()
+      await loop
+      if (listener) {
+        await listener.query(`UNLISTEN ${EVENTS_CHANNEL}`).catch(() => undefined)
+        listener.release()
+        listener = undefined
+      }
+    },
+    isRunning: () => running,
+  }
+}

@@ -1,0 +1,21 @@
+import { depositsContext } from '@ree/contracts'
+import { migrateEventStore } from '@ree/event-store'
+import { createServer, healthPlugin } from '@ree/platform'
+import type { FastifyBaseLogger } from 'fastify'
+import type pg from 'pg'
+import { depositRoutes } from './deposit/routes.ts'
+
+export interface DepositsDeps {
+  pool: pg.Pool
+  logLevel?: string
+  logger?: FastifyBaseLogger
+}
+
+/** The deposits write service: command endpoints under `/v1`. Never listens by itself. */
+export async function buildDepositsApp(deps: DepositsDeps) {
+  await migrateEventStore(deps.pool, depositsContext.schema)
+  const app = createServer({ service: 'deposits', ...deps })
+  await app.register(healthPlugin, { checks: { postgres: async () => void (await deps.pool.query('SELECT 1')) } })
+  await app.register(depositRoutes(deps.pool), { prefix: '/v1' })
+  return app
+}

@@ -1,0 +1,11 @@
+import { LogLevel, Port, PostgresUrl } from '@ree/platform'
+import { z } from 'zod'
+
+export const GatewayConfig = z.object({
+  DATABASE_URL: PostgresUrl.meta({ description: 'Where the read models live' }),
+  PORT: Port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: LogLevel,
+  DEPOSITS_URL: z.url().default('http://127.0.0.1:3001'),
+})
+export type GatewayConfig = z.output<typeof GatewayConfig>

@@ -1,0 +1,91 @@
+import { depositCommandRoutes, Problem, Slug } from '@ree/contracts'
+import { entityTag } from '@ree/contracts'
+import {
+  DepositListQuery,
+  DepositView,
+  depositExists,
+  depositHistory,
+  depositVersion,
+  getDeposit,
+  HistoryQuery,
+  listDeposits,
+  Page,
+  TemporalQuery,
+} from '@ree/read-models'
+import { CloudEvent } from '@ree/contracts'
+import { HttpProblem } from '@ree/platform'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type pg from 'pg'
+import { z } from 'zod'
+import type { CommandClient } from '../commandClient.ts'
+import { ConsistencyQuery, waitForVersion } from '../consistency.ts'
+import { forwardCommands } from './forward.ts'
+
+const tag = 'Deposits'
+const IdParams = z.object({ id: Slug })
+const notFound = (id: string) => new HttpProblem('not-found', `no deposit ${id} is known to the read model`)
+
+export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient }): FastifyPluginAsyncZod {
+  const { pool } = options
+  return async function deposits(app) {
+    app.get(
+      '/deposits',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'listDeposits',
+          summary: 'List deposits, filtered, a page at a time',
+          description:
+            'Ordered by id. With `asOf` or `recordedAsOf`, each deposit is shown as it stood then, and the filters apply to that state.',
+          querystring: DepositListQuery,
+          response: { 200: Page(DepositView), 400: Problem },
+        },
+      },
+      async (request) => listDeposits(pool, request.query),
+    )
+
+    app.get(
+      '/deposits/:id',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'getDeposit',
+          summary: 'One deposit, now or as of a past date',
+          querystring: TemporalQuery.extend(ConsistencyQuery.shape),
+          params: IdParams,
+          response: { 200: DepositView, 400: Problem, 404: Problem, 503: Problem },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params
+        await waitForVersion(() => depositVersion(pool, id), request.query.minVersion)
+        const view = await getDeposit(pool, id, request.query)
+        if (!view) throw notFound(id)
+        reply.header('etag', entityTag(view.version))
+        return view
+      },
+    )
+
+    app.get(
+      '/deposits/:id/history',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'getDepositHistory',
+          summary: "A deposit's events, as CloudEvents, in the order they were recorded",
+          querystring: HistoryQuery.extend(ConsistencyQuery.shape),
+          params: IdParams,
+          response: { 200: Page(CloudEvent), 400: Problem, 404: Problem, 503: Problem },
+        },
+      },
+      async (request) => {
+        const { id } = request.params
+        await waitForVersion(() => depositVersion(pool, id), request.query.minVersion)
+        if (!(await depositExists(pool, id))) throw notFound(id)
+        return depositHistory(pool, id, request.query)
+      },
+    )
+
+    await app.register(forwardCommands({ routes: depositCommandRoutes, client: options.commands, tag }))
+  }
+}

@@ -1,0 +1,74 @@
+import {
+  CommandAccepted,
+  CommandHeaders,
+  type CommandRoute,
+  Problem,
+  Slug,
+} from '@ree/contracts'
+import { HttpProblem } from '@ree/platform'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { type CommandClient, UpstreamUnavailableError } from '../commandClient.ts'
+
+const forwardedRequestHeaders = ['if-match', 'idempotency-key', 'x-correlation-id'] as const
+const relayedResponseHeaders = ['content-type', 'etag', 'location', 'idempotent-replayed'] as const
+const IdParams = z.object({ id: Slug })
+
+/**
+ * Documents and validates each command route of a context, then forwards it to the
+ * write service that owns it and relays the answer.
+ */
+export function forwardCommands(options: {
+  routes: readonly CommandRoute[]
+  client: CommandClient
+  tag: string
+}): FastifyPluginAsyncZod {
+  return async function commands(app) {
+    for (const route of options.routes) {
+      const accepted = route.creates ? 201 : 200
+      app.post(
+        route.path,
+        {
+          schema: {
+            tags: [options.tag],
+            operationId: route.name.charAt(0).toLowerCase() + route.name.slice(1),
+            summary: route.summary,
+            ...(route.description ? { description: route.description } : {}),
+            body: route.body,
+            headers: CommandHeaders,
+            ...(route.creates ? {} : { params: IdParams }),
+            response: {
+              [accepted]: CommandAccepted.describe('Accepted: the new stream version, also sent as ETag'),
+              400: Problem.describe('Bad input: each bad field is named'),
+              404: Problem.describe('No such entity'),
+              409: Problem.describe('Already exists, or another writer appended first'),
+              412: Problem.describe('If-Match names a version the entity is no longer at'),
+              422: Problem.describe('A rule of the domain forbids the command; `type` names the rule'),
+              503: Problem.describe('The write service did not answer'),
+            },
+          },
+        },
+        async (request, reply) => {
+          const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': request.id }
+          for (const name of forwardedRequestHeaders) {
+            const value = request.headers[name]
+            if (typeof value === 'string') headers[name] = value
+          }
+          let response: Awaited<ReturnType<CommandClient['send']>>
+          try {
+            response = await options.client.send({ method: 'POST', url: request.url, headers, body: request.body })
+          } catch (error) {
+            if (error instanceof UpstreamUnavailableError) throw new HttpProblem('upstream-unavailable', error.message)
+            throw error
+          }
+          for (const name of relayedResponseHeaders) {
+            const value = response.headers[name]
+            if (value !== undefined) reply.header(name, value)
+          }
+          // The body is already JSON (or problem+json) from the write service: relay it as it is.
+          return reply.code(response.statusCode).send(response.body as never)
+        },
+      )
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { buildProjectionApp, type ProjectionDeps } from './app.ts'
