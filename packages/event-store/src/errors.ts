@@ -8,6 +8,7 @@ export class ConcurrencyError extends Error {
       `stream ${streamId} was expected at version ${expectedVersion}` +
         (actualVersion === undefined ? ' but another writer appended first' : ` but is at ${actualVersion}`),
     )
+    this.name = 'ConcurrencyError'
     this.streamId = streamId
     this.expectedVersion = expectedVersion
     this.actualVersion = actualVersion
@@ -20,6 +21,7 @@ export class PreconditionFailedError extends Error {
   readonly actualVersion: number
   constructor(expectedVersion: number, actualVersion: number) {
     super(`If-Match names version ${expectedVersion}, but the current version is ${actualVersion}`)
+    this.name = 'PreconditionFailedError'
     this.expectedVersion = expectedVersion
     this.actualVersion = actualVersion
   }
@@ -30,6 +32,7 @@ export class IdempotencyKeyReusedError extends Error {
   readonly key: string
   constructor(key: string) {
     super(`Idempotency-Key "${key}" was already used for a different request`)
+    this.name = 'IdempotencyKeyReusedError'
     this.key = key
   }
 }

@@ -108,8 +108,10 @@ export function toProblem(error: unknown, instance: string): ProblemBody {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return make('unsupported-media-type', fastifyError.message)
   }
-  if (fastifyError.statusCode === 400 && typeof fastifyError.message === 'string') {
-    return make('validation-failed', fastifyError.message)
+  if (fastifyError.statusCode === 400) {
+    const field = (error as { field?: unknown }).field
+    const errors = typeof field === 'string' ? { errors: [{ field, message: fastifyError.message }] } : {}
+    return make('validation-failed', fastifyError.message, errors)
   }
   return make('internal-error', 'An unexpected error occurred; it has been logged')
 }

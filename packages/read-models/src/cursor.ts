@@ -5,7 +5,11 @@ export function encodeCursor(position: Record<string, string | number>): string 
   return Buffer.from(JSON.stringify(position)).toString('base64url')
 }
 
-export class InvalidCursorError extends Error {}
+/** A cursor the API did not issue: bad input on the `cursor` parameter. */
+export class InvalidCursorError extends Error {
+  readonly statusCode = 400
+  readonly field = 'querystring.cursor'
+}
 
 export function decodeCursor<Schema extends z.ZodType>(schema: Schema, cursor: string): z.output<Schema> {
   try {

@@ -25,7 +25,7 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
   const pollIntervalMs = options.pollIntervalMs ?? 1000
   let running = false
   let loop: Promise<void> | undefined
-  let listener: pg.PoolClient | undefined
+  let listener: { client: pg.PoolClient; release: (error?: Error) => void } | undefined
   let wake: (() => void) | undefined
 
   const sleep = (ms: number) =>
@@ -95,10 +95,30 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
     }
   }
 
+  /** Listens for appends; if the connection drops, the loop polls until it is back. */
+  async function listen(): Promise<void> {
+    const client = await pool.connect()
+    let released = false
+    const release = (error?: Error) => {
+      if (released) return
+      released = true
+      if (listener?.client === client) listener = undefined
+      client.release(error)
+    }
+    client.on('notification', () => wake?.())
+    client.on('error', (error) => {
+      logger.warn({ error: error.message }, 'lost the LISTEN connection; polling until it is back')
+      release(error)
+    })
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`)
+    listener = { client, release }
+  }
+
   async function run(handler: EventHandler): Promise<void> {
     let failures = 0
     while (running) {
       try {
+        if (!listener) await listen()
         let delivered = 0
         for (const source of options.sources) delivered += await deliverBatch(source, handler)
         failures = 0
@@ -115,9 +135,7 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
     name: 'postgres-log',
     async start(handler) {
       await pool.query(transportSql)
-      listener = await pool.connect()
-      listener.on('notification', () => wake?.())
-      await listener.query(`LISTEN ${EVENTS_CHANNEL}`)
+      await listen()
       running = true
       loop = run(handler)
     },
@@ -125,10 +143,10 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
       running = false
       wake?.()
       await loop
-      if (listener) {
-        await listener.query(`UNLISTEN ${EVENTS_CHANNEL}`).catch(() => undefined)
-        listener.release()
-        listener = undefined
+      const current = listener
+      if (current) {
+        await current.client.query(`UNLISTEN ${EVENTS_CHANNEL}`).catch(() => undefined)
+        current.release()
       }
     },
     isRunning: () => running,

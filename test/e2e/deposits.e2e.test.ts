@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { buildLedger, loadSeeds } from '@ree/embedded'
+import { createTestDatabase } from '@ree/testing'
+import Ajv from 'ajv'
+import addFormats from 'ajv-formats'
+import { pino } from 'pino'
+import t from 'tap'
+
+const root = resolve(import.meta.dirname, '../..')
+const db = await createTestDatabase()
+const ledger = await buildLedger({
+  databaseUrl: db.url,
+  logger: pino({ level: 'silent' }),
+})
+t.teardown(async () => {
+  await ledger.close()
+  await db.drop()
+})
+const seeded = await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
+const api = ledger.gateway
+
+const ajv = new Ajv.default({ strict: false })
+addFormats.default(ajv)
+const cloudEventSchema = JSON.parse(
+  readFileSync(resolve(root, '../shared/conformance/cloudevents.schema.json'), 'utf8'),
+)
+const isCloudEvent = ajv.compile(cloudEventSchema)
+
+const source = { publisher: 'Test Gazette', url: 'https://example.org/test' }
+const body = (extra: object) => ({
+  effectiveDate: '2025-06-01',
+  sources: [source],
+  ...extra,
+})
+const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
+  api.inject({ method: 'POST', url, payload, headers })
+const eventCount = async (streamId: string) =>
+  (await db.pool.query('SELECT count(*)::int AS n FROM deposits.events WHERE stream_id = $1', [streamId])).rows[0]
+    .n as number
+
+t.test('the seeds are loaded through the command path, and again without effect', async (t) => {
+  t.ok(seeded.applied > 11, `${seeded.applied} seed commands applied`)
+  const again = await loadSeeds(api, resolve(root, 'seeds'))
+  t.same(again, { applied: 0, replayed: seeded.applied, changed: [] }, 'a second load replays every key and appends nothing')
+})
+
+t.test('listing deposits, filtered and paged', async (t) => {
+  const all = (await api.inject('/v1/deposits?limit=100&minVersion=1')).json()
+  const beylikova = all.items.find((deposit: { id: string }) => deposit.id === 'beylikova')
+  t.equal(beylikova?.country, 'TR')
+  const elements = beylikova.elements.map((entry: { element: string }) => entry.element)
+  for (const element of ['Ce', 'La', 'Nd']) t.ok(elements.includes(element), `Beylikova lists ${element}`)
+  t.ok(beylikova.registration.sources.length > 0, 'with its sources')
+
+  const us = (await api.inject('/v1/deposits?country=US')).json()
+  t.ok(us.items.length >= 2, 'US deposits are found')
+  t.ok(
+    us.items.every((deposit: { country: string }) => deposit.country === 'US'),
+    'and only those',
+  )
+
+  const first = (await api.inject('/v1/deposits?limit=3')).json()
+  t.equal(first.items.length, 3)
+  const second = (await api.inject(`/v1/deposits?limit=3&cursor=${first.nextCursor}`)).json()
+  t.ok(second.items[0].id > first.items[2].id, 'the next page continues after the last id')
+
+  const bad = await api.inject('/v1/deposits?country=XX&limit=1000')
+  t.equal(bad.statusCode, 400)
+  t.match(bad.headers['content-type'], /^application\/problem\+json/)
+  t.same(
+    bad
+      .json()
+      .errors.map((error: { field: string }) => error.field)
+      .sort(),
+    ['querystring.country', 'querystring.limit'],
+    'each bad parameter is named',
+  )
+  const badCursor = await api.inject('/v1/deposits?cursor=nonsense')
+  t.equal(badCursor.statusCode, 400, 'a cursor the API did not issue is bad input')
+  t.match(badCursor.json().errors, [{ field: 'querystring.cursor' }])
+})
+
+t.test('register a deposit, read it back, see its history as CloudEvents', async (t) => {
+  const created = await post(
+    '/v1/deposits',
+    body({
+      id: 'test-ridge',
+      name: 'Test Ridge',
+      country: 'CA',
+      elements: [{ element: 'Nd' }],
+      stage: 'exploration',
+    }),
+  )
+  t.equal(created.statusCode, 201)
+  t.equal(created.headers.location, '/v1/deposits/test-ridge')
+  t.equal(created.headers.etag, '"1"')
+  const { streamVersion } = created.json()
+  const read = await api.inject(`/v1/deposits/test-ridge?minVersion=${streamVersion}`)
+  t.equal(read.statusCode, 200, 'read-your-writes: the read waits for the projection')
+  t.equal(read.json().stage, 'exploration')
+  t.equal(read.headers.etag, '"1"')
+
+  const history = (await api.inject('/v1/deposits/test-ridge/history')).json()
+  t.equal(history.items.length, 1)
+  const [event] = history.items
+  t.ok(isCloudEvent(event), 'valid against the published CloudEvents schema')
+  t.match(event, {
+    specversion: '1.0',
+    type: 'ree.deposit.registered.v1',
+    source: '/ree/deposits',
+    subject: 'test-ridge',
+    streamversion: 1,
+    effectivedate: '2025-06-01',
+    datacontenttype: 'application/json',
+    data: {
+      depositId: 'test-ridge',
+      sources: [source],
+      confidence: 'normal',
+    },
+  })
+  for (const name of Object.keys(event).filter((key) => key !== 'data')) {
+    t.match(name, /^[a-z0-9]+$/, `attribute ${name} follows the CloudEvents naming rule`)
+  }
+
+  const generated = await post('/v1/deposits', body({ name: 'Araxá Norte', country: 'BR' }))
+  t.equal(generated.headers.location, '/v1/deposits/araxa-norte', 'an id is generated from the name when absent')
+  const taken = await post('/v1/deposits', body({ name: 'Araxá Norte', country: 'BR' }))
+  t.equal(taken.statusCode, 409)
+  t.equal(taken.json().type, '/problems/deposit-already-registered')
+})
+
+t.test('bad input is a 400 naming the field, and nothing is written', async (t) => {
+  const before = (await db.pool.query('SELECT count(*)::int AS n FROM deposits.events')).rows[0].n
+  const missingName = await post('/v1/deposits', body({ country: 'US' }))
+  t.equal(missingName.statusCode, 400)
+  t.match(missingName.headers['content-type'], /^application\/problem\+json/)
+  t.match(missingName.json(), {
+    type: '/problems/validation-failed',
+    status: 400,
+    errors: [{ field: 'body.name' }],
+  })
+  const badDate = await post('/v1/deposits', body({ name: 'X', country: 'US', effectiveDate: '2025-02-30' }))
+  t.match(badDate.json().errors, [{ field: 'body.effectiveDate' }])
+  const noSource = await post('/v1/deposits', {
+    name: 'X',
+    country: 'US',
+    effectiveDate: '2025-01-01',
+    sources: [],
+  })
+  t.match(noSource.json().errors, [{ field: 'body.sources', message: /source/ }])
+  const notJson = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    payload: '{"name":',
+    headers: { 'content-type': 'application/json' },
+  })
+  t.equal(notJson.statusCode, 400)
+  t.equal(notJson.json().type, '/problems/malformed-json')
+  const negative = await post(
+    '/v1/deposits/mountain-pass/production-reports',
+    body({
+      production: {
+        periodStart: '2024-01-01',
+        periodEnd: '2023-12-31',
+        quantityTonnes: -5,
+        basis: 'REO',
+      },
+    }),
+  )
+  t.same(
+    negative
+      .json()
+      .errors.map((error: { field: string }) => error.field)
+      .sort(),
+    ['body.production.periodEnd', 'body.production.quantityTonnes'],
+  )
+  const after = (await db.pool.query('SELECT count(*)::int AS n FROM deposits.events')).rows[0].n
+  t.equal(after, before, 'no event was appended')
+  const unknown = await api.inject('/v1/deposits/no-such-deposit')
+  t.equal(unknown.statusCode, 404)
+  t.match(unknown.headers['content-type'], /^application\/problem\+json/)
+  const unknownRoute = await api.inject('/v1/nothing-here')
+  t.equal(unknownRoute.statusCode, 404)
+  t.match(unknownRoute.headers['content-type'], /^application\/problem\+json/)
+})
+
+t.test('If-Match, domain rules and Idempotency-Key on stage changes', async (t) => {
+  await post(
+    '/v1/deposits',
+    body({
+      id: 'etag-hill',
+      name: 'Etag Hill',
+      country: 'AU',
+      stage: 'exploration',
+    }),
+  )
+  const advance = (stage: string, headers: Record<string, string> = {}) =>
+    post('/v1/deposits/etag-hill/stage-advances', body({ stage }), headers)
+
+  const ok = await advance('feasibility', { 'if-match': '"1"' })
+  t.equal(ok.statusCode, 200)
+  t.equal(ok.headers.etag, '"2"')
+  const stale = await advance('permitting', { 'if-match': '"1"' })
+  t.equal(stale.statusCode, 412, 'a stale If-Match is refused')
+  t.equal(stale.json().type, '/problems/precondition-failed')
+  t.equal(await eventCount('deposit-etag-hill'), 2, 'and appends nothing')
+
+  const backwards = await advance('exploration')
+  t.equal(backwards.statusCode, 422)
+  t.equal(backwards.json().type, '/problems/stage-reversal-required', 'the rule is named in the type')
+  t.equal(await eventCount('deposit-etag-hill'), 2, 'a refused rule appends nothing')
+
+  const reversal = await post(
+    '/v1/deposits/etag-hill/stage-reversals',
+    body({ stage: 'exploration', reason: 'feasibility study withdrawn' }),
+  )
+  t.equal(reversal.statusCode, 200)
+
+  const key = { 'idempotency-key': 'etag-hill-advance-0001' }
+  const first = await advance('feasibility', key)
+  const retry = await advance('feasibility', key)
+  t.equal(first.statusCode, 200)
+  t.equal(retry.statusCode, 200)
+  t.equal(retry.headers['idempotent-replayed'], 'true')
+  t.same(retry.json(), first.json(), 'the retry answers the first result')
+  t.equal(await eventCount('deposit-etag-hill'), 4, 'and the command was appended once')
+  const reused = await advance('permitting', key)
+  t.equal(reused.statusCode, 422)
+  t.equal(reused.json().type, '/problems/idempotency-key-reused')
+
+  const badTag = await advance('permitting', { 'if-match': 'W/"4"' })
+  t.equal(badTag.statusCode, 400)
+  t.match(badTag.json().errors, [{ field: 'headers.if-match' }])
+
+  const view = (await api.inject('/v1/deposits/etag-hill?minVersion=4')).json()
+  t.same(
+    view.stageHistory.map((change: { kind: string; stage: string }) => `${change.kind}:${change.stage}`),
+    ['registered:exploration', 'advanced:feasibility', 'reversed:exploration', 'advanced:feasibility'],
+  )
+  const slow = await api.inject('/v1/deposits/etag-hill?minVersion=99')
+  t.equal(slow.statusCode, 503, 'a version the read model never reaches is answered, not waited on forever')
+})
+
+t.test('as of a past date, and as the ledger knew it', async (t) => {
+  const then = (await api.inject('/v1/deposits/mountain-pass?asOf=2005-01-01')).json()
+  t.equal(then.stage, 'closed', 'Mountain Pass was closed in 2005')
+  const now = (await api.inject('/v1/deposits/mountain-pass')).json()
+  t.equal(now.stage, 'production')
+  const before = await api.inject('/v1/deposits/mountain-pass?asOf=1900-01-01')
+  t.equal(before.statusCode, 404, 'it did not exist yet in 1900')
+  const closedIn2005 = (await api.inject('/v1/deposits?asOf=2005-01-01&stage=closed')).json()
+  t.ok(
+    closedIn2005.items.some((deposit: { id: string }) => deposit.id === 'mountain-pass'),
+    'lists filter the state as of the date',
+  )
+  const known = (await api.inject('/v1/deposits?recordedAsOf=2000-01-01T00:00:00Z')).json()
+  t.same(known.items, [], 'the ledger knew nothing before it recorded anything')
+  const history = (await api.inject('/v1/deposits/mountain-pass/history?asOf=2005-01-01')).json()
+  t.ok(
+    history.items.every((event: { effectivedate: string }) => event.effectivedate <= '2005-01-01'),
+    'history filters by valid time too',
+  )
+})

@@ -1,0 +1,61 @@
+/**
+ * The README's test command: starts the real services the tests need (PostgreSQL,
+ * unless DATABASE_URL names one), runs every test with tap, prints the counts.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { startEmbeddedPostgres } from '@ree/embedded'
+
+const root = resolve(import.meta.dirname, '..')
+const cleanups: Array<() => Promise<void>> = []
+
+async function main(): Promise<number> {
+  if (!process.env.DATABASE_URL) {
+    const dataDir = resolve(root, '.data', `test-postgres-${process.pid}`)
+    const postgres = await startEmbeddedPostgres({ dataDir })
+    cleanups.push(async () => {
+      await postgres.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    })
+    process.env.DATABASE_URL = postgres.url
+  }
+  buildTapWithoutTypescriptPlugin()
+  return runTap(process.argv.slice(2))
+}
+
+/**
+ * tap is installed with its ts-node plugin built in; this project runs TypeScript
+ * through Node's own type stripping, so tap is rebuilt once without it.
+ */
+function buildTapWithoutTypescriptPlugin(): void {
+  const tap = resolve(root, 'node_modules/.bin/tap')
+  const plugins = execFileSync(tap, ['plugin', 'list'], { cwd: root }).toString()
+  if (plugins.includes('@tapjs/typescript')) execFileSync(tap, ['build'], { cwd: root, stdio: 'inherit' })
+}
+
+function runTap(args: string[]): Promise<number> {
+  return new Promise((resolveExit) => {
+    const tap = spawn(resolve(root, 'node_modules/.bin/tap'), args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+    let tail = ''
+    tap.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk)
+      tail = (tail + chunk.toString()).slice(-4000)
+    })
+    tap.on('close', (code) => {
+      const summary = /# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?/.exec(tail)
+      const failed = Number(summary?.[3] ?? 0)
+      const passed = Number(summary?.[2] ?? 0)
+      process.stdout.write(`\n${passed} passed, ${failed} failed\n`)
+      resolveExit(code ?? 1)
+    })
+  })
+}
+
+let exitCode = 1
+try {
+  exitCode = await main()
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error))
+}
+process.exit(exitCode)
