@@ -25,8 +25,19 @@ export interface EventRow {
   recorded_at: Date
 }
 
-export const EVENT_COLUMNS = `global_position::text, transaction_id::text, stream_id, stream_version, subject, event_id,
-  type, data, effective_date::text, correlation_id, causation_id, recorded_at`
+/** The columns a StoredEvent is made from, optionally qualified by a table alias. */
+export function eventColumns(alias?: string): string {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name)
+  return [
+    `${column('global_position')}::text AS global_position`,
+    `${column('transaction_id')}::text AS transaction_id`,
+    ...['stream_id', 'stream_version', 'subject', 'event_id', 'type', 'data'].map(column),
+    `${column('effective_date')}::text AS effective_date`,
+    ...['correlation_id', 'causation_id', 'recorded_at'].map(column),
+  ].join(', ')
+}
+
+export const EVENT_COLUMNS = eventColumns()
 
 export function toStoredEvent(row: EventRow, source: string): StoredEvent {
   return {

@@ -25,3 +25,8 @@ export function loadConfig<Schema extends z.ZodType>(
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 export const Port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
 export const PostgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
+export const KafkaBrokers = z
+  .string()
+  .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+  .meta({ description: 'Kafka bootstrap servers; when set, events travel over Kafka' })
+export const KafkaPartitions = z.coerce.number().int().min(1).max(256).default(6)

@@ -1,7 +1,7 @@
 import { EVENTS_CHANNEL, readAll, type StoredEvent } from '@ree/event-store'
 import type pg from 'pg'
 import type { Logger } from 'pino'
-import { type EventHandler, type EventSource, type EventTransport, transportSql } from './transport.ts'
+import { type EventHandler, type EventSource, type EventTransport, migrateTransport } from './transport.ts'
 
 export interface PostgresLogOptions {
   pool: pg.Pool
@@ -134,7 +134,7 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
   return {
     name: 'postgres-log',
     async start(handler) {
-      await pool.query(transportSql)
+      await migrateTransport(pool)
       await listen()
       running = true
       loop = run(handler)

@@ -32,6 +32,14 @@ CREATE TABLE IF NOT EXISTS projection.checkpoints (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (subscription, stream)
 );
+CREATE TABLE IF NOT EXISTS projection.kafka_offsets (
+  group_id text NOT NULL,
+  topic text NOT NULL,
+  partition integer NOT NULL,
+  next_offset bigint NOT NULL DEFAULT 0,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (group_id, topic, partition)
+);
 CREATE TABLE IF NOT EXISTS projection.dead_letters (
   id bigserial PRIMARY KEY,
   subscription text NOT NULL,
@@ -43,3 +51,15 @@ CREATE TABLE IF NOT EXISTS projection.dead_letters (
   UNIQUE (subscription, stream, position)
 );
 `
+
+/** Creates the projection's bookkeeping tables; safe to run by several instances at once. */
+export async function migrateTransport(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect()
+  try {
+    await client.query(`SELECT pg_advisory_lock(hashtext('migrate:projection'))`)
+    await client.query(transportSql)
+  } finally {
+    await client.query(`SELECT pg_advisory_unlock(hashtext('migrate:projection'))`).catch(() => undefined)
+    client.release()
+  }
+}

@@ -1,4 +1,4 @@
-import { LogLevel, Port, PostgresUrl } from '@ree/platform'
+import { KafkaBrokers, KafkaPartitions, LogLevel, Port, PostgresUrl } from '@ree/platform'
 import { z } from 'zod'
 
 export const DepositsConfig = z.object({
@@ -6,5 +6,7 @@ export const DepositsConfig = z.object({
   PORT: Port(3001),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: LogLevel,
+  KAFKA_BROKERS: KafkaBrokers.optional(),
+  KAFKA_PARTITIONS: KafkaPartitions,
 })
 export type DepositsConfig = z.output<typeof DepositsConfig>

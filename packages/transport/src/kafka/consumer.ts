@@ -1,0 +1,160 @@
+import { CloudEvent } from '@ree/contracts'
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import { type EventHandler, type EventTransport, migrateTransport } from '../transport.ts'
+import { deadLetterTopic } from './client.ts'
+
+export interface KafkaTransportOptions {
+  kafka: Kafka
+  pool: pg.Pool
+  groupId: string
+  topics: string[]
+  logger: Logger
+  /** Attempts before an event that fails its handler is set aside as poison. */
+  attempts?: number
+}
+
+class PoisonEventError extends Error {}
+
+/**
+ * The distributed transport: a Kafka consumer group. Each batch's read-model writes
+ * and the partition's next offset commit in one Postgres transaction, and offsets
+ * already applied are skipped, so a crash anywhere applies nothing twice and skips
+ * nothing. Kafka's own committed offset trails Postgres and only saves re-reading.
+ */
+export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
+  const { pool, groupId, logger } = options
+  const attempts = options.attempts ?? 3
+  let consumer: Consumer | undefined
+  let deadLetters: Producer | undefined
+  let running = false
+
+  async function nextOffset(client: pg.ClientBase, topic: string, partition: number): Promise<bigint> {
+    await client.query(
+      `INSERT INTO projection.kafka_offsets (group_id, topic, partition) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [groupId, topic, partition],
+    )
+    const result = await client.query<{ next_offset: string }>(
+      `SELECT next_offset::text FROM projection.kafka_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+      [groupId, topic, partition],
+    )
+    return BigInt(result.rows[0]?.next_offset ?? '0')
+  }
+
+  async function apply(client: pg.ClientBase, handler: EventHandler, message: KafkaMessage): Promise<void> {
+    let event: CloudEvent
+    try {
+      event = CloudEvent.parse(JSON.parse(message.value?.toString('utf8') ?? 'null'))
+    } catch (error) {
+      throw new PoisonEventError(`not a ledger CloudEvent: ${(error as Error).message}`)
+    }
+    let lastError: unknown
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await client.query('SAVEPOINT event')
+      try {
+        await handler(client, event)
+        await client.query('RELEASE SAVEPOINT event')
+        return
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT event')
+        lastError = error
+      }
+    }
+    throw new PoisonEventError(`failed ${attempts} times: ${(lastError as Error).message}`)
+  }
+
+  async function setAside(topic: string, partition: number, message: KafkaMessage, error: PoisonEventError) {
+    logger.error({ topic, partition, offset: message.offset, error: error.message }, 'poison event sent to the DLQ')
+    await deadLetters?.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'dlq-error': error.message,
+            'dlq-topic': topic,
+            'dlq-partition': String(partition),
+            'dlq-offset': message.offset,
+          },
+        },
+      ],
+    })
+  }
+
+  async function handleBatch(handler: EventHandler, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload
+    const client = await pool.connect()
+    let last: string | undefined
+    try {
+      await client.query('BEGIN')
+      const next = await nextOffset(client, batch.topic, batch.partition)
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) break
+        if (BigInt(message.offset) >= next) {
+          try {
+            await apply(client, handler, message)
+          } catch (error) {
+            if (!(error instanceof PoisonEventError)) throw error
+            await setAside(batch.topic, batch.partition, message, error)
+          }
+        }
+        last = message.offset
+      }
+      if (last !== undefined && BigInt(last) >= next) {
+        await client.query(
+          `UPDATE projection.kafka_offsets SET next_offset = $4, updated_at = now()
+           WHERE group_id = $1 AND topic = $2 AND partition = $3`,
+          [groupId, batch.topic, batch.partition, (BigInt(last) + 1n).toString()],
+        )
+      }
+      await client.query('COMMIT')
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+    if (last !== undefined) {
+      resolveOffset(last)
+      await commitOffsetsIfNecessary()
+    }
+    await heartbeat()
+  }
+
+  return {
+    name: 'kafka',
+    async start(handler) {
+      await migrateTransport(pool)
+      deadLetters = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+      await deadLetters.connect()
+      consumer = options.kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1000,
+        retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: async () => true },
+      })
+      consumer.on(consumer.events.CRASH, (event) =>
+        logger.warn({ error: String(event.payload.error), restart: event.payload.restart }, 'consumer crashed'),
+      )
+      await consumer.connect()
+      await consumer.subscribe({ topics: options.topics, fromBeginning: true })
+      running = true
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => handleBatch(handler, payload),
+      })
+    },
+    async stop() {
+      running = false
+      await consumer?.disconnect()
+      await deadLetters?.disconnect()
+    },
+    isRunning: () => running,
+  }
+}

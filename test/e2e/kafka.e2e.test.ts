@@ -1,0 +1,214 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { type CloudEvent, depositsContext } from '@ree/contracts'
+import { freePort } from '@ree/embedded'
+import { evolveDepositView } from '@ree/read-models'
+import { createTestDatabase, eventually } from '@ree/testing'
+import { createKafka, deadLetterTopic } from '@ree/transport'
+import Ajv from 'ajv'
+import addFormats from 'ajv-formats'
+import { pino } from 'pino'
+import t from 'tap'
+import { startKafka } from '../../infra/kafka/kafka.ts'
+
+const root = resolve(import.meta.dirname, '../..')
+const ajv = new Ajv.default({ strict: false })
+addFormats.default(ajv)
+const isCloudEvent = ajv.compile(
+  JSON.parse(readFileSync(resolve(root, '../shared/conformance/cloudevents.schema.json'), 'utf8')),
+)
+
+// This file stops and restarts its broker, so it runs one of its own on a fixed port and data dir.
+const kafkaDir = await mkdtemp(join(tmpdir(), 'ree-kafka-'))
+const kafkaPort = await freePort()
+let broker = await startKafka({ port: kafkaPort, dataDir: kafkaDir })
+const brokers = broker.brokers
+const db = await createTestDatabase()
+const logger = pino({ level: 'silent' })
+const kafka = createKafka({ brokers: [brokers], clientId: 'kafka-e2e', logger })
+
+const children = new Set<ChildProcess>()
+t.teardown(async () => {
+  await Promise.all([...children].map((child) => stopProcess(child, 'SIGTERM')))
+  await broker.stop()
+  await rm(kafkaDir, { recursive: true, force: true })
+  await db.drop()
+})
+
+function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  children.delete(child)
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  child.kill(signal)
+  return exited
+}
+
+/** One service as its own process, configured from the environment alone. */
+async function service(entry: string, env: Record<string, string> = {}) {
+  const port = await freePort()
+  const child = spawn(process.execPath, [entry], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: brokers,
+      KAFKA_PARTITIONS: '3',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  children.add(child)
+  const base = `http://127.0.0.1:${port}`
+  await eventually(
+    () =>
+      fetch(`${base}/health/ready`).then(
+        (response) => (response.status === 200 ? true : undefined),
+        () => undefined,
+      ),
+    30_000,
+  )
+  return { base, child }
+}
+
+const deposits = await service('services/deposits/src/main.ts')
+let projection = await service('services/projection/src/main.ts')
+const gateway = await service('services/gateway/src/main.ts', { DEPOSITS_URL: deposits.base })
+
+const register = (id: string) =>
+  fetch(`${gateway.base}/v1/deposits`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': `register-${id}` },
+    body: JSON.stringify({
+      id,
+      name: `Deposit ${id}`,
+      country: 'FI',
+      elements: [{ element: 'Dy' }],
+      effectiveDate: '2025-07-07',
+      sources: [{ publisher: 'kafka e2e' }],
+    }),
+  }).then(
+    (response) => response.status,
+    () => 0,
+  )
+
+const readModelCount = async (prefix: string) =>
+  (await db.pool.query('SELECT count(*)::int AS n FROM read_models.deposits WHERE id LIKE $1', [`${prefix}%`])).rows[0]
+    .n as number
+
+t.test('commands through the gateway become CloudEvents on the topic and show up in the read models', async (t) => {
+  t.equal(await register('kafka-first'), 201)
+  const consumer = kafka.consumer({ groupId: 'e2e-reader' })
+  await consumer.connect()
+  await consumer.subscribe({ topic: depositsContext.topic, fromBeginning: true })
+  const seen: Array<{ key: string; event: CloudEvent; contentType: string }> = []
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      seen.push({
+        key: message.key?.toString() ?? '',
+        event: JSON.parse(message.value?.toString() ?? '{}'),
+        contentType: message.headers?.['content-type']?.toString() ?? '',
+      })
+    },
+  })
+  const published = await eventually(async () => seen.find((entry) => entry.key === 'kafka-first'), 20_000)
+  await consumer.disconnect()
+  t.ok(isCloudEvent(published.event), 'valid against the published CloudEvents schema')
+  t.match(published.event, {
+    specversion: '1.0',
+    type: 'ree.deposit.registered.v1',
+    source: '/ree/deposits',
+    subject: 'kafka-first',
+    streamversion: 1,
+    data: { depositId: 'kafka-first', country: 'FI' },
+  })
+  t.match(published.contentType, /^application\/cloudevents\+json/)
+  const read = await fetch(`${gateway.base}/v1/deposits/kafka-first?minVersion=1`)
+  t.equal(read.status, 200, 'the projection consumed it into the read model')
+})
+
+t.test('the broker stops during a burst of commands and comes back: every accepted command arrives once', async (t) => {
+  const statuses: number[] = []
+  const burst = (async () => {
+    for (let n = 0; n < 60; n++) {
+      statuses.push(await register(`burst-${String(n).padStart(2, '0')}`))
+      await sleep(30)
+    }
+  })()
+  await sleep(500)
+  await broker.stop()
+  await sleep(2000)
+  broker = await startKafka({ port: kafkaPort, dataDir: kafkaDir })
+  await burst
+  const accepted = statuses.filter((status) => status === 201).length
+  t.equal(accepted, 60, 'the write side accepts commands while the broker is down')
+  await eventually(async () => ((await readModelCount('burst-')) === accepted ? true : undefined), 60_000)
+  const history = await db.pool.query(
+    `SELECT deposit_id, count(*)::int AS n FROM read_models.deposit_history WHERE deposit_id LIKE 'burst-%' GROUP BY deposit_id`,
+  )
+  t.equal(history.rows.length, accepted, 'every accepted command reached the read model')
+  t.ok(
+    history.rows.every((row) => row.n === 1),
+    'none twice',
+  )
+})
+
+t.test(
+  'the projection killed mid-batch and restarted: the read model equals a rebuild from the event store',
+  async (t) => {
+    const burst = Promise.all(Array.from({ length: 80 }, (_, n) => register(`crash-${String(n).padStart(2, '0')}`)))
+    await eventually(async () => ((await readModelCount('crash-')) > 5 ? true : undefined), 30_000)
+    await stopProcess(projection.child, 'SIGKILL')
+    await burst
+    projection = await service('services/projection/src/main.ts')
+    await eventually(async () => ((await readModelCount('crash-')) === 80 ? true : undefined), 60_000)
+
+    const events = await db.pool.query<{ event: CloudEvent }>(
+      `SELECT jsonb_build_object('specversion', '1.0', 'id', event_id, 'source', '/ree/deposits', 'type', type,
+       'subject', subject, 'time', to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+       'datacontenttype', 'application/json', 'streamversion', stream_version, 'effectivedate', effective_date::text,
+       'correlationid', correlation_id, 'causationid', causation_id, 'data', data) AS event
+     FROM deposits.events ORDER BY global_position`,
+    )
+    const rebuilt = new Map<string, unknown>()
+    for (const { event } of events.rows) {
+      rebuilt.set(event.subject, evolveDepositView(rebuilt.get(event.subject) as never, event))
+    }
+    const stored = await db.pool.query<{ id: string; view: unknown }>(
+      'SELECT id, view FROM read_models.deposits ORDER BY id',
+    )
+    t.equal(stored.rows.length, rebuilt.size, 'the same deposits')
+    t.same(
+      Object.fromEntries(stored.rows.map((row) => [row.id, row.view])),
+      Object.fromEntries(rebuilt),
+      'and the same views, none applied twice or skipped',
+    )
+  },
+)
+
+t.test('a poison event goes to the DLQ and later events are still applied', async (t) => {
+  const producer = kafka.producer()
+  await producer.connect()
+  await producer.send({
+    topic: depositsContext.topic,
+    messages: [{ key: 'poison', value: JSON.stringify({ specversion: '1.0', type: 'nonsense' }) }],
+  })
+  await producer.disconnect()
+  t.equal(await register('after-poison'), 201)
+  await eventually(async () => ((await readModelCount('after-poison')) === 1 ? true : undefined), 30_000)
+  const dlq = kafka.consumer({ groupId: 'e2e-dlq-reader' })
+  await dlq.connect()
+  await dlq.subscribe({ topic: deadLetterTopic(depositsContext.topic), fromBeginning: true })
+  const letters: string[] = []
+  await dlq.run({
+    eachMessage: async ({ message }) => void letters.push(message.headers?.['dlq-error']?.toString() ?? ''),
+  })
+  await eventually(async () => (letters.length > 0 ? true : undefined), 20_000)
+  await dlq.disconnect()
+  t.match(letters[0], /not a ledger CloudEvent/)
+})
