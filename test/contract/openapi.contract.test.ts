@@ -46,7 +46,10 @@ t.test('every route is documented with its request, response and error schemas',
       t.ok(operation.requestBody?.content['application/json']?.schema, `${name} has a request body schema`)
       for (const status of ['409', '412', '422']) t.ok(operation.responses[status], `${name} documents ${status}`)
       const headers = (operation.parameters ?? []).filter((parameter) => parameter.in === 'header').map((p) => p.name)
-      t.ok(headers.includes('if-match') && headers.includes('idempotency-key'), `${name} documents If-Match and Idempotency-Key`)
+      t.ok(
+        headers.includes('if-match') && headers.includes('idempotency-key'),
+        `${name} documents If-Match and Idempotency-Key`,
+      )
     }
   }
   t.ok(document.components?.schemas?.Problem, 'the problem schema is a shared component')

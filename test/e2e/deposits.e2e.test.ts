@@ -42,7 +42,11 @@ const eventCount = async (streamId: string) =>
 t.test('the seeds are loaded through the command path, and again without effect', async (t) => {
   t.ok(seeded.applied > 11, `${seeded.applied} seed commands applied`)
   const again = await loadSeeds(api, resolve(root, 'seeds'))
-  t.same(again, { applied: 0, replayed: seeded.applied, changed: [] }, 'a second load replays every key and appends nothing')
+  t.same(
+    again,
+    { applied: 0, replayed: seeded.applied, changed: [] },
+    'a second load replays every key and appends nothing',
+  )
 })
 
 t.test('listing deposits, filtered and paged', async (t) => {
@@ -240,6 +244,32 @@ t.test('If-Match, domain rules and Idempotency-Key on stage changes', async (t) 
   )
   const slow = await api.inject('/v1/deposits/etag-hill?minVersion=99')
   t.equal(slow.statusCode, 503, 'a version the read model never reaches is answered, not waited on forever')
+})
+
+t.test('a correction changes only the fields it names', async (t) => {
+  await post(
+    '/v1/deposits',
+    body({
+      id: 'corrected-creek',
+      name: 'Corected Creek',
+      country: 'US',
+      elements: [{ element: 'La' }, { element: 'Ce' }],
+    }),
+  )
+  const corrected = await post(
+    '/v1/deposits/corrected-creek/corrections',
+    body({ changes: { name: 'Corrected Creek' } }),
+  )
+  t.equal(corrected.statusCode, 200)
+  const view = (await api.inject('/v1/deposits/corrected-creek?minVersion=2')).json()
+  t.equal(view.name, 'Corrected Creek')
+  t.same(
+    view.elements.map((entry: { element: string }) => entry.element),
+    ['La', 'Ce'],
+    'the elements it did not name are kept',
+  )
+  const empty = await post('/v1/deposits/corrected-creek/corrections', body({ changes: {} }))
+  t.equal(empty.statusCode, 400, 'a correction that names nothing is bad input')
 })
 
 t.test('as of a past date, and as the ledger knew it', async (t) => {

@@ -77,8 +77,14 @@ async function service(entry: string, env: Record<string, string> = {}) {
 }
 
 const deposits = await service('services/deposits/src/main.ts')
+const deals = await service('services/deals/src/main.ts')
+const tradeFlows = await service('services/trade-flows/src/main.ts')
 let projection = await service('services/projection/src/main.ts')
-const gateway = await service('services/gateway/src/main.ts', { DEPOSITS_URL: deposits.base })
+const gateway = await service('services/gateway/src/main.ts', {
+  DEPOSITS_URL: deposits.base,
+  DEALS_URL: deals.base,
+  TRADE_FLOWS_URL: tradeFlows.base,
+})
 
 const register = (id: string) =>
   fetch(`${gateway.base}/v1/deposits`, {
@@ -130,6 +136,50 @@ t.test('commands through the gateway become CloudEvents on the topic and show up
   t.match(published.contentType, /^application\/cloudevents\+json/)
   const read = await fetch(`${gateway.base}/v1/deposits/kafka-first?minVersion=1`)
   t.equal(read.status, 200, 'the projection consumed it into the read model')
+})
+
+t.test('every context publishes to its own topic and the projection reads all of them', async (t) => {
+  const post = (path: string, payload: object) =>
+    fetch(`${gateway.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    })
+  const seed = (file: string, path: string) => {
+    const commands = JSON.parse(readFileSync(resolve(root, 'seeds', file), 'utf8')) as Array<{
+      path: string
+      body: object
+    }>
+    const first = commands.find((command) => command.path === path)
+    if (!first) throw new Error(`no ${path} command in ${file}`)
+    return first.body
+  }
+  const deal = await post('/v1/deals', { ...seed('deals.json', '/v1/deals'), id: 'kafka-deal' })
+  const restriction = await post('/v1/restrictions', {
+    ...seed('trade-flows.json', '/v1/restrictions'),
+    id: 'kafka-halt',
+  })
+  t.same([deal.status, restriction.status], [201, 201], 'a deal and a restriction are recorded')
+  t.equal(
+    (await fetch(`${gateway.base}/v1/deals/kafka-deal?minVersion=1`)).status,
+    200,
+    'the deal reached its read model',
+  )
+  t.equal(
+    (await fetch(`${gateway.base}/v1/restrictions/kafka-halt?minVersion=1`)).status,
+    200,
+    'the restriction reached its read model',
+  )
+  const admin = kafka.admin()
+  await admin.connect()
+  for (const topic of ['ree.deals.events.v1', 'ree.trade-flows.events.v1']) {
+    const offsets = await admin.fetchTopicOffsets(topic)
+    t.ok(
+      offsets.some((partition) => Number(partition.high) > 0),
+      `${topic} holds the event`,
+    )
+  }
+  await admin.disconnect()
 })
 
 t.test('the broker stops during a burst of commands and comes back: every accepted command arrives once', async (t) => {

@@ -1,8 +1,10 @@
-import { depositsContext } from '@ree/contracts'
+import { ledgerContexts } from '@ree/contracts'
+import { buildDealsApp } from '@ree/deals'
 import { buildDepositsApp } from '@ree/deposits'
 import { buildGatewayApp, inProcessCommandClient } from '@ree/gateway'
 import { createPool } from '@ree/platform'
 import { buildProjectionApp } from '@ree/projection'
+import { buildTradeFlowsApp } from '@ree/trade-flows'
 import { postgresLogTransport } from '@ree/transport'
 import type { Logger } from 'pino'
 
@@ -20,19 +22,30 @@ export async function buildLedger(options: LedgerOptions) {
   const { logger } = options
   const pool = createPool(options.databaseUrl, logger, 20)
   const deposits = await buildDepositsApp({ pool, logger })
-  const transport = postgresLogTransport({ pool, subscription: 'read-models', sources: [depositsContext], logger })
+  const deals = await buildDealsApp({ pool, logger })
+  const tradeFlows = await buildTradeFlowsApp({ pool, logger })
+  const transport = postgresLogTransport({
+    pool,
+    subscription: 'read-models',
+    sources: [...ledgerContexts],
+    logger,
+  })
   const projection = await buildProjectionApp({ pool, transport, logger })
   const gateway = await buildGatewayApp({
     pool,
     logger,
-    commands: { deposits: inProcessCommandClient(deposits) },
+    commands: {
+      deposits: inProcessCommandClient(deposits),
+      deals: inProcessCommandClient(deals),
+      tradeFlows: inProcessCommandClient(tradeFlows),
+    },
     readiness: {
       projection: async () => {
         if (!transport.isRunning()) throw new Error('the projection is not running')
       },
     },
   })
-  await Promise.all([deposits.ready(), projection.ready()])
+  await Promise.all([deposits.ready(), deals.ready(), tradeFlows.ready(), projection.ready()])
   return {
     gateway,
     pool,
@@ -40,6 +53,8 @@ export async function buildLedger(options: LedgerOptions) {
       await gateway.close()
       await projection.close()
       await deposits.close()
+      await deals.close()
+      await tradeFlows.close()
       await pool.end()
     },
   }

@@ -23,7 +23,11 @@ const dataDir = resolve(root, config.DATA_DIR)
 
 const postgres = config.DATABASE_URL
   ? undefined
-  : await startEmbeddedPostgres({ dataDir: resolve(dataDir, 'postgres'), port: config.EMBEDDED_POSTGRES_PORT, log: (line) => logger.debug(line) })
+  : await startEmbeddedPostgres({
+      dataDir: resolve(dataDir, 'postgres'),
+      port: config.EMBEDDED_POSTGRES_PORT,
+      log: (line) => logger.debug(line),
+    })
 const ledger = await buildLedger({ databaseUrl: config.DATABASE_URL ?? postgres?.url ?? '', logger })
 closeOnSignals(logger, async () => {
   await ledger.close()

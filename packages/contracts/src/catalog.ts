@@ -30,9 +30,8 @@ export interface ContextDefinition<Events extends readonly EventDefinition[] = r
 }
 
 /** The domain event a definition describes: `{ type: 'DepositRegistered', data }`. */
-export type DomainEventOf<Def> = Def extends EventDefinition<infer Name, infer Data>
-  ? { type: Name; data: z.output<Data> }
-  : never
+export type DomainEventOf<Def> =
+  Def extends EventDefinition<infer Name, infer Data> ? { type: Name; data: z.output<Data> } : never
 
 /** Metadata every stored event carries besides its data. */
 export interface EventMetadata {

@@ -33,7 +33,11 @@ export const Slug = z
 
 export const Source = z
   .object({
-    publisher: z.string().min(1).max(200).meta({ description: 'Who published it', examples: ['USGS'] }),
+    publisher: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({ description: 'Who published it', examples: ['USGS'] }),
     url: z.url().optional(),
     title: z.string().min(1).max(500).optional(),
     publishedOn: IsoDate.optional(),

@@ -58,15 +58,32 @@ export const Coordinates = z
 const uniqueElements = (elements: Array<{ element: string }>) =>
   new Set(elements.map((entry) => entry.element)).size === elements.length
 
-export const DepositDetails = z.object({
+/** The details a deposit is described by; on a correction, each is optional and none has a default. */
+const depositDetailFields = {
   name: z.string().trim().min(1).max(200),
   country: CountryCode,
   region: z.string().min(1).max(200).optional(),
   coordinates: Coordinates.optional(),
-  depositType: z.string().min(1).max(200).optional().meta({ examples: ['carbonatite (bastnäsite)'] }),
-  elements: z.array(ElementGrade).max(17).refine(uniqueElements, 'each element may appear once').default([]),
-  coProducts: z.array(z.string().min(1).max(100)).max(20).default([]).meta({ examples: [['Th', 'fluorite', 'barite']] }),
+  depositType: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ examples: ['carbonatite (bastnäsite)'] }),
+  elements: z.array(ElementGrade).max(17).refine(uniqueElements, 'each element may appear once'),
+  coProducts: z
+    .array(z.string().min(1).max(100))
+    .max(20)
+    .meta({ examples: [['Th', 'fluorite', 'barite']] }),
+}
+
+export const DepositDetails = z.object({
+  ...depositDetailFields,
+  elements: depositDetailFields.elements.default([]),
+  coProducts: depositDetailFields.coProducts.default([]),
 })
+
+export const DepositDetailChanges = z.object(depositDetailFields).partial().strict()
 
 export const ResourceEstimate = z
   .object({
@@ -136,7 +153,7 @@ export const DepositRegistered = defineEvent(
 export const DepositDetailsCorrected = defineEvent(
   'DepositDetailsCorrected',
   'ree.deposit.details-corrected.v1',
-  DepositRef.extend({ changes: DepositDetails.partial() }).extend(Provenance.shape),
+  DepositRef.extend({ changes: DepositDetailChanges }).extend(Provenance.shape),
 )
 export const ResourceEstimatePublished = defineEvent(
   'ResourceEstimatePublished',
@@ -199,7 +216,7 @@ export const RegisterDepositBody = DepositDetails.extend({
 
 export const CorrectDepositDetailsBody = z
   .object({
-    changes: DepositDetails.partial().strict().refine(atLeastOneChange, 'name at least one field to correct'),
+    changes: DepositDetailChanges.refine(atLeastOneChange, 'name at least one field to correct'),
   })
   .extend(CommandProvenance.shape)
   .strict()
@@ -241,7 +258,8 @@ export const depositCommandRoutes = defineCommandRoutes([
     path: '/deposits',
     body: RegisterDepositBody,
     summary: 'Register a deposit',
-    description: 'Records a deposit with its details and the stage it has reached. `id` is generated from the name when absent.',
+    description:
+      'Records a deposit with its details and the stage it has reached. `id` is generated from the name when absent.',
     creates: true,
   },
   {
@@ -255,14 +273,16 @@ export const depositCommandRoutes = defineCommandRoutes([
     path: '/deposits/:id/resource-estimates',
     body: PublishResourceEstimateBody,
     summary: 'Record a published resource or reserve estimate',
-    description: 'Estimates accumulate: a new one never overwrites an earlier one, and disagreeing figures stand side by side.',
+    description:
+      'Estimates accumulate: a new one never overwrites an earlier one, and disagreeing figures stand side by side.',
   },
   {
     name: 'AdvanceDepositStage',
     path: '/deposits/:id/stage-advances',
     body: AdvanceDepositStageBody,
     summary: 'Advance the deposit to a later lifecycle stage',
-    description: 'Moving to an earlier stage is refused (422 `/problems/stage-reversal-required`): use stage-reversals.',
+    description:
+      'Moving to an earlier stage is refused (422 `/problems/stage-reversal-required`): use stage-reversals.',
   },
   {
     name: 'ReverseDepositStage',

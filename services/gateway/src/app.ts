@@ -1,15 +1,21 @@
+import { ledgerContexts } from '@ree/contracts'
 import { createServer, healthPlugin, type ReadinessCheck } from '@ree/platform'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import type { CommandClient } from './commandClient.ts'
+import { registerAsyncApi } from './asyncapi.ts'
 import { registerOpenApi } from './openapi.ts'
+import { corridorRoutes } from './routes/corridors.ts'
+import { dealRoutes } from './routes/deals.ts'
 import { depositRoutes } from './routes/deposits.ts'
+import { restrictionRoutes } from './routes/restrictions.ts'
+import { shipmentRoutes } from './routes/shipments.ts'
 
 export interface GatewayDeps {
   /** The read models' database. */
   pool: pg.Pool
   /** One client per write service. */
-  commands: { deposits: CommandClient }
+  commands: { deposits: CommandClient; deals: CommandClient; tradeFlows: CommandClient }
   /** Readiness checks besides the database, e.g. the in-process projection. */
   readiness?: Record<string, ReadinessCheck>
   logLevel?: string
@@ -20,9 +26,14 @@ export interface GatewayDeps {
 export async function buildGatewayApp(deps: GatewayDeps) {
   const app = createServer({ service: 'gateway', ...deps })
   await registerOpenApi(app)
+  await registerAsyncApi(app, ledgerContexts)
   await app.register(healthPlugin, {
     checks: { postgres: async () => void (await deps.pool.query('SELECT 1')), ...deps.readiness },
   })
   await app.register(depositRoutes({ pool: deps.pool, commands: deps.commands.deposits }), { prefix: '/v1' })
+  await app.register(dealRoutes({ pool: deps.pool, commands: deps.commands.deals }), { prefix: '/v1' })
+  await app.register(shipmentRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
+  await app.register(restrictionRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
+  await app.register(corridorRoutes({ pool: deps.pool }), { prefix: '/v1' })
   return app
 }

@@ -7,5 +7,7 @@ export const GatewayConfig = z.object({
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: LogLevel,
   DEPOSITS_URL: z.url().default('http://127.0.0.1:3001'),
+  DEALS_URL: z.url().default('http://127.0.0.1:3002'),
+  TRADE_FLOWS_URL: z.url().default('http://127.0.0.1:3003'),
 })
 export type GatewayConfig = z.output<typeof GatewayConfig>

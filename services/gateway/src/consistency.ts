@@ -3,15 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 
 export const ConsistencyQuery = z.object({
-  minVersion: z.coerce
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .meta({
-      description:
-        'Read-your-writes: wait (up to 5 s) until the read model has reached this version, e.g. the streamVersion a command answered',
-    }),
+  minVersion: z.coerce.number().int().positive().optional().meta({
+    description:
+      'Read-your-writes: wait (up to 5 s) until the read model has reached this version, e.g. the streamVersion a command answered',
+  }),
 })
 
 /** Waits until the read model has caught up with a write the client made; 503 if it does not in time. */

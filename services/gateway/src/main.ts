@@ -7,7 +7,11 @@ const config = loadConfig(GatewayConfig, process.env)
 const pool = createPool(config.DATABASE_URL, console)
 const app = await buildGatewayApp({
   pool,
-  commands: { deposits: httpCommandClient(config.DEPOSITS_URL) },
+  commands: {
+    deposits: httpCommandClient(config.DEPOSITS_URL),
+    deals: httpCommandClient(config.DEALS_URL),
+    tradeFlows: httpCommandClient(config.TRADE_FLOWS_URL),
+  },
   logLevel: config.LOG_LEVEL,
 })
 closeOnSignals(app.log, async () => {

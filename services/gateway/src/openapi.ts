@@ -17,7 +17,24 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Rare Earth Ledger API', version: '1.0.0', description },
-      tags: [{ name: 'Deposits', description: 'Deposits, their estimates, stages and production' }],
+      tags: [
+        { name: 'Deposits', description: 'Deposits, their estimates, stages and production' },
+        {
+          name: 'Deals',
+          description:
+            'Deals between countries, companies and agencies: parties, kinds, value, status from reported talks to completion or denial, milestones, amendments and conflicting reports',
+        },
+        {
+          name: 'Shipments',
+          description: 'Shipments between countries: booked, shipped, delivered or cancelled; tonnage when disclosed',
+        },
+        {
+          name: 'Restrictions',
+          description:
+            'Export halts, export controls, bans and tariffs, by countries or companies, and when they are in force',
+        },
+        { name: 'Corridors', description: 'What flows from one country to another, by element, form and quarter' },
+      ],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,

@@ -2,7 +2,9 @@ import { KafkaBrokers, KafkaPartitions, LogLevel, Port, PostgresUrl } from '@ree
 import { z } from 'zod'
 
 export const ProjectionConfig = z.object({
-  DATABASE_URL: PostgresUrl.meta({ description: 'Where the read models (and, for the Postgres log, the event stores) live' }),
+  DATABASE_URL: PostgresUrl.meta({
+    description: 'Where the read models (and, for the Postgres log, the event stores) live',
+  }),
   PORT: Port(3004),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: LogLevel,

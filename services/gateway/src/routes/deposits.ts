@@ -1,8 +1,10 @@
 import { depositCommandRoutes, Problem, Slug } from '@ree/contracts'
 import { entityTag } from '@ree/contracts'
 import {
+  DepositDetail,
   DepositListQuery,
   DepositView,
+  dealsLinkingDeposit,
   depositExists,
   depositHistory,
   depositVersion,
@@ -50,10 +52,10 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
         schema: {
           tags: [tag],
           operationId: 'getDeposit',
-          summary: 'One deposit, now or as of a past date',
+          summary: 'One deposit with the deals that link it, now or as of a past date',
           querystring: TemporalQuery.extend(ConsistencyQuery.shape),
           params: IdParams,
-          response: { 200: DepositView, 400: Problem, 404: Problem, 503: Problem },
+          response: { 200: DepositDetail, 400: Problem, 404: Problem, 503: Problem },
         },
       },
       async (request, reply) => {
@@ -62,7 +64,7 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
         const view = await getDeposit(pool, id, request.query)
         if (!view) throw notFound(id)
         reply.header('etag', entityTag(view.version))
-        return view
+        return { ...view, deals: await dealsLinkingDeposit(pool, id, request.query) }
       },
     )
 

@@ -1,10 +1,4 @@
-import {
-  CommandAccepted,
-  CommandHeaders,
-  type CommandRoute,
-  Problem,
-  Slug,
-} from '@ree/contracts'
+import { CommandAccepted, CommandHeaders, type CommandRoute, Problem, Slug } from '@ree/contracts'
 import { HttpProblem } from '@ree/platform'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'

@@ -1,0 +1,22 @@
+export {
+  aggregateDeals,
+  DealAggregateDimension,
+  DealAggregateGroup,
+  DealAggregateQuery,
+  DealAggregates,
+} from './aggregates.ts'
+export { DealDetail, dealsLinkingDeposit, DepositDetail, getDealDetail, LinkedDeal, LinkedDeposit } from './links.ts'
+export { projectDealEvent } from './projection.ts'
+export {
+  allDeals,
+  DealFilters,
+  DealHistoryQuery,
+  DealListQuery,
+  DealSort,
+  dealExists,
+  dealHistory,
+  dealVersion,
+  getDeal,
+  listDeals,
+} from './queries.ts'
+export { DealStatusChange, DealView, evolveDealView } from './view.ts'

@@ -1,0 +1,83 @@
+import { CountryCode, countryName, DealStatus, DepositStage, IsoDate } from '@ree/contracts'
+import type pg from 'pg'
+import { z } from 'zod'
+import { getDeposit } from '../deposits/queries.ts'
+import { DepositView } from '../deposits/view.ts'
+import { isTemporal, type TemporalQuery } from '../temporal.ts'
+import { allDeals, getDeal } from './queries.ts'
+import { DealView } from './view.ts'
+
+type Queryable = pg.Pool | pg.ClientBase
+
+export const LinkedDeposit = z
+  .object({
+    id: z.string(),
+    resolved: z.boolean().meta({ description: 'False when the ledger knows no deposit by this id (yet)' }),
+    name: z.string().optional(),
+    country: CountryCode.optional(),
+    countryName: z.string().optional(),
+    stage: DepositStage.optional(),
+  })
+  .meta({ id: 'LinkedDeposit' })
+type LinkedDeposit = z.output<typeof LinkedDeposit>
+
+export const DealDetail = DealView.extend({
+  deposits: z.array(LinkedDeposit).meta({ description: 'The linked deposits, with their names and countries' }),
+  unresolvedDepositIds: z
+    .array(z.string())
+    .meta({ description: 'Linked deposit ids the ledger does not know: kept, never dropped' }),
+}).meta({ id: 'DealDetail' })
+export type DealDetail = z.output<typeof DealDetail>
+
+export const LinkedDeal = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: DealStatus,
+    date: IsoDate,
+    countries: z.array(CountryCode),
+    kinds: z.array(z.string()),
+  })
+  .meta({ id: 'LinkedDeal' })
+
+export const DepositDetail = DepositView.extend({
+  deals: z.array(LinkedDeal).meta({ description: 'The deals that link this deposit' }),
+}).meta({ id: 'DepositDetail' })
+
+/** A deal with its deposits resolved against the deposits read model, as of the same time. */
+export async function getDealDetail(db: Queryable, id: string, query: TemporalQuery = {}): Promise<DealDetail | undefined> {
+  const view = await getDeal(db, id, query)
+  if (!view) return undefined
+  const deposits = await Promise.all(
+    view.depositIds.map(async (depositId): Promise<LinkedDeposit> => {
+      const deposit = await getDeposit(db, depositId, query)
+      if (!deposit) return { id: depositId, resolved: false }
+      const { name, country, stage } = deposit
+      return { id: depositId, resolved: true, name, country, countryName: countryName(country), stage }
+    }),
+  )
+  const unresolvedDepositIds = deposits.filter((deposit) => !deposit.resolved).map((deposit) => deposit.id)
+  return { ...view, deposits, unresolvedDepositIds }
+}
+
+/** The deals that link a deposit, in date order, as they stand now or stood then. */
+export async function dealsLinkingDeposit(db: Queryable, depositId: string, query: TemporalQuery = {}) {
+  const views = isTemporal(query)
+    ? await allDeals(db, { ...query, deposit: depositId })
+    : (
+        await db.query<{ view: DealView }>(
+          'SELECT view FROM read_models.deals WHERE $1 = ANY (deposit_ids) ORDER BY deal_date, id',
+          [depositId],
+        )
+      ).rows.map((row) => row.view)
+  return views
+    .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id))
+    .map(({ id, name, status, date, countries, kinds }) => ({
+      id,
+      name,
+      status,
+      date,
+      countries,
+      kinds: kinds.map((term) => term.kind),
+    }))
+}

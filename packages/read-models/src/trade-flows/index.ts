@@ -1,0 +1,22 @@
+export { CorridorQuery, CorridorView, listCorridors } from './corridors.ts'
+export { projectRestrictionEvent, projectShipmentEvent, projectTradeFlowEvent } from './projection.ts'
+export {
+  getRestriction,
+  listRestrictions,
+  RestrictionFilters,
+  RestrictionListQuery,
+  restrictionExists,
+  restrictionHistory,
+  restrictionVersion,
+} from './restriction-queries.ts'
+export { evolveRestrictionView, inForceOn, RestrictionChange, RestrictionView } from './restriction-view.ts'
+export {
+  getShipment,
+  listShipments,
+  ShipmentFilters,
+  ShipmentListQuery,
+  shipmentExists,
+  shipmentHistory,
+  shipmentVersion,
+} from './shipment-queries.ts'
+export { evolveShipmentView, ShipmentStatusChange, ShipmentView } from './shipment-view.ts'

@@ -1,0 +1,86 @@
+import { CloudEventEnvelope, type ContextDefinition } from '@ree/contracts'
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+
+const pascal = (text: string) => text.replace(/(^|[-.])([a-z])/g, (_, __, letter: string) => letter.toUpperCase())
+
+/**
+ * AsyncAPI 3.0 for consumers who subscribe to the topics directly, generated from
+ * the same zod schemas that validate the events: every topic, its key, and each
+ * event type's CloudEvent with its data schema.
+ */
+export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
+  const channels: Record<string, unknown> = {}
+  const operations: Record<string, unknown> = {}
+  const messages: Record<string, unknown> = {}
+  for (const context of contexts) {
+    const channel = pascal(context.name)
+    const refs: Record<string, { $ref: string }> = {}
+    for (const definition of context.events) {
+      messages[definition.name] = {
+        name: definition.name,
+        title: definition.type,
+        contentType: 'application/cloudevents+json',
+        summary: `${definition.type} on ${context.topic}`,
+        headers: {
+          type: 'object',
+          properties: {
+            'content-type': { type: 'string', const: 'application/cloudevents+json; charset=utf-8' },
+            'ce-type': { type: 'string', const: definition.type },
+            'correlation-id': { type: 'string', format: 'uuid' },
+            'causation-id': { type: 'string', format: 'uuid' },
+          },
+        },
+        payload: z.toJSONSchema(
+          CloudEventEnvelope.extend({
+            type: z.literal(definition.type),
+            source: z.literal(context.source),
+            data: definition.data,
+          }),
+          { target: 'draft-7', io: 'output', unrepresentable: 'any' },
+        ),
+        bindings: { kafka: { key: { type: 'string', description: 'The aggregate id (the CloudEvent subject)' } } },
+      }
+      refs[definition.name] = { $ref: `#/components/messages/${definition.name}` }
+    }
+    channels[channel] = {
+      address: context.topic,
+      title: `${context.name} events`,
+      description: `Every event of the ${context.name} context, keyed by aggregate id (per-aggregate order), retained without limit.`,
+      messages: refs,
+      bindings: { kafka: { topicConfiguration: { 'retention.ms': -1, 'retention.bytes': -1 } } },
+    }
+    channels[`${channel}DeadLetters`] = {
+      address: `${context.topic}.dlq`,
+      title: `${context.name} dead letters`,
+      description:
+        'Events the projection could not apply, as received, with headers dlq-error, dlq-topic, dlq-partition and dlq-offset.',
+    }
+    operations[`receive${channel}`] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${channel}` },
+      messages: Object.keys(refs).map((name) => ({ $ref: `#/channels/${channel}/messages/${name}` })),
+    }
+  }
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Rare Earth Ledger events',
+      version: '1.0.0',
+      description:
+        'CloudEvents 1.0 in structured JSON mode. `effectivedate` is when it happened in the world, `time` when the ledger recorded it; every event carries its `sources` and `confidence` in `data`.',
+    },
+    defaultContentType: 'application/cloudevents+json',
+    servers: {
+      kafka: { host: 'localhost:9092', protocol: 'kafka', description: 'Wherever KAFKA_BROKERS points' },
+    },
+    channels,
+    operations,
+    components: { messages },
+  }
+}
+
+export async function registerAsyncApi(app: FastifyInstance, contexts: readonly ContextDefinition[]): Promise<void> {
+  const document = asyncApiDocument(contexts)
+  app.get('/asyncapi.json', { schema: { hide: true } }, async () => document)
+}

@@ -1,0 +1,89 @@
+import { CloudEvent, entityTag, Problem, Slug, shipmentCommandRoutes } from '@ree/contracts'
+import {
+  getShipment,
+  HistoryQuery,
+  listShipments,
+  Page,
+  ShipmentListQuery,
+  ShipmentView,
+  shipmentExists,
+  shipmentHistory,
+  shipmentVersion,
+  TemporalQuery,
+} from '@ree/read-models'
+import { HttpProblem } from '@ree/platform'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type pg from 'pg'
+import { z } from 'zod'
+import type { CommandClient } from '../commandClient.ts'
+import { ConsistencyQuery, waitForVersion } from '../consistency.ts'
+import { forwardCommands } from './forward.ts'
+
+const tag = 'Shipments'
+const IdParams = z.object({ id: Slug })
+const notFound = (id: string) => new HttpProblem('not-found', `no shipment ${id} is known to the read model`)
+
+export function shipmentRoutes(options: { pool: pg.Pool; commands: CommandClient }): FastifyPluginAsyncZod {
+  const { pool } = options
+  return async function shipments(app) {
+    app.get(
+      '/shipments',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'listShipments',
+          summary: 'List shipments, filtered, a page at a time',
+          description:
+            'Ordered by id. `dateFrom` and `dateTo` apply to the day a shipment left (else arrived, else was booked). With `asOf` or `recordedAsOf`, each shipment is shown as it stood then, and the filters apply to that state.',
+          querystring: ShipmentListQuery,
+          response: { 200: Page(ShipmentView), 400: Problem },
+        },
+      },
+      async (request) => listShipments(pool, request.query),
+    )
+
+    app.get(
+      '/shipments/:id',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'getShipment',
+          summary: 'One shipment, now or as of a past date',
+          querystring: TemporalQuery.extend(ConsistencyQuery.shape),
+          params: IdParams,
+          response: { 200: ShipmentView, 400: Problem, 404: Problem, 503: Problem },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params
+        await waitForVersion(() => shipmentVersion(pool, id), request.query.minVersion)
+        const view = await getShipment(pool, id, request.query)
+        if (!view) throw notFound(id)
+        reply.header('etag', entityTag(view.version))
+        return view
+      },
+    )
+
+    app.get(
+      '/shipments/:id/history',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'getShipmentHistory',
+          summary: "A shipment's events, as CloudEvents, in the order they were recorded",
+          querystring: HistoryQuery.extend(ConsistencyQuery.shape),
+          params: IdParams,
+          response: { 200: Page(CloudEvent), 400: Problem, 404: Problem, 503: Problem },
+        },
+      },
+      async (request) => {
+        const { id } = request.params
+        await waitForVersion(() => shipmentVersion(pool, id), request.query.minVersion)
+        if (!(await shipmentExists(pool, id))) throw notFound(id)
+        return shipmentHistory(pool, id, request.query)
+      },
+    )
+
+    await app.register(forwardCommands({ routes: shipmentCommandRoutes, client: options.commands, tag }))
+  }
+}

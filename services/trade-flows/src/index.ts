@@ -1,0 +1,5 @@
+export { buildTradeFlowsApp, type TradeFlowsDeps } from './app.ts'
+export { type RestrictionCommand, restrictionDecider, restrictionRules } from './restriction/decide.ts'
+export type { Restriction } from './restriction/restriction.ts'
+export { type ShipmentCommand, shipmentDecider, shipmentRules } from './shipment/decide.ts'
+export type { Shipment } from './shipment/shipment.ts'

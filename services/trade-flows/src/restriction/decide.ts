@@ -1,0 +1,108 @@
+import {
+  DomainError,
+  type ExpandRestrictionBody,
+  type ImposeRestrictionBody,
+  type LiftRestrictionBody,
+  type ReinstateRestrictionBody,
+  type RestrictionEvent,
+  type SuspendRestrictionBody,
+  type TradeFlowEvent,
+} from '@ree/contracts'
+import type { Decider } from '@ree/event-store'
+import type { z } from 'zod'
+import { provenanceOf } from '../provenance.ts'
+import { evolve, initialState, type Restriction } from './restriction.ts'
+
+type Body<Schema extends z.ZodType> = Omit<z.output<Schema>, 'effectiveDate'>
+
+/** Commands are the validated bodies, with the restriction id resolved. */
+export type RestrictionCommand =
+  | { type: 'ImposeRestriction'; restrictionId: string; data: Omit<Body<typeof ImposeRestrictionBody>, 'id'> }
+  | { type: 'ExpandRestriction'; restrictionId: string; data: Body<typeof ExpandRestrictionBody> }
+  | { type: 'SuspendRestriction'; restrictionId: string; data: Body<typeof SuspendRestrictionBody> }
+  | { type: 'ReinstateRestriction'; restrictionId: string; data: Body<typeof ReinstateRestrictionBody> }
+  | { type: 'LiftRestriction'; restrictionId: string; data: Body<typeof LiftRestrictionBody> }
+
+/** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
+export const restrictionRules = {
+  alreadyImposed: 'restriction-already-imposed',
+  notFound: 'restriction-not-found',
+  tariffRate: 'tariff-rate-mismatch',
+  lifted: 'restriction-lifted',
+  expansionAddsNothing: 'expansion-adds-nothing',
+  alreadySuspended: 'restriction-already-suspended',
+  notSuspended: 'restriction-not-suspended',
+} as const
+
+export function decide(command: RestrictionCommand, state: Restriction): RestrictionEvent[] {
+  const restrictionId = command.restrictionId
+  if (command.type === 'ImposeRestriction') {
+    if (state.status !== 'unrecorded') {
+      throw new DomainError(
+        restrictionRules.alreadyImposed,
+        `restriction ${restrictionId} is already recorded`,
+        'conflict',
+      )
+    }
+    const { kind, tariffRatePercent } = command.data
+    if ((kind === 'tariff') !== (tariffRatePercent !== undefined && tariffRatePercent > 0)) {
+      throw new DomainError(restrictionRules.tariffRate, 'a tariff carries a positive rate, and only a tariff does')
+    }
+    return [{ type: 'RestrictionImposed', data: { restrictionId, ...command.data } }]
+  }
+  if (state.status === 'unrecorded') {
+    throw new DomainError(restrictionRules.notFound, `no restriction ${restrictionId} is recorded`, 'not-found')
+  }
+  if (state.status === 'lifted') {
+    throw new DomainError(restrictionRules.lifted, `restriction ${restrictionId} was lifted: record a new one instead`)
+  }
+  const provenance = provenanceOf(command.data)
+  const legalReference =
+    command.data.legalReference === undefined ? {} : { legalReference: command.data.legalReference }
+  switch (command.type) {
+    case 'ExpandRestriction': {
+      const addedElements = state.elements.length === 0 ? [] : newOnly(command.data.addElements, state.elements)
+      const addedForms = state.forms.length === 0 ? [] : newOnly(command.data.addForms, state.forms)
+      if (addedElements.length + addedForms.length === 0) {
+        throw new DomainError(
+          restrictionRules.expansionAddsNothing,
+          'the restriction already covers every element and form named',
+        )
+      }
+      return [
+        {
+          type: 'RestrictionExpanded',
+          data: { restrictionId, addedElements, addedForms, ...legalReference, ...provenance },
+        },
+      ]
+    }
+    case 'SuspendRestriction': {
+      if (state.status === 'suspended') {
+        throw new DomainError(restrictionRules.alreadySuspended, `restriction ${restrictionId} is already suspended`)
+      }
+      const until = command.data.until === undefined ? {} : { until: command.data.until }
+      return [{ type: 'RestrictionSuspended', data: { restrictionId, ...until, ...legalReference, ...provenance } }]
+    }
+    case 'ReinstateRestriction':
+      if (state.status !== 'suspended') {
+        throw new DomainError(restrictionRules.notSuspended, `restriction ${restrictionId} is in force, not suspended`)
+      }
+      return [{ type: 'RestrictionReinstated', data: { restrictionId, ...legalReference, ...provenance } }]
+    case 'LiftRestriction':
+      return [{ type: 'RestrictionLifted', data: { restrictionId, ...legalReference, ...provenance } }]
+    default: {
+      const unexpected: never = command
+      throw new Error(`unhandled command ${JSON.stringify(unexpected)}`)
+    }
+  }
+}
+
+function newOnly<Value>(candidates: readonly Value[], covered: readonly Value[]): Value[] {
+  return [...new Set(candidates)].filter((candidate) => !covered.includes(candidate))
+}
+
+export const restrictionDecider: Decider<RestrictionCommand, TradeFlowEvent, Restriction> = {
+  initialState,
+  evolve,
+  decide,
+}
