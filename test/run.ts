@@ -11,6 +11,7 @@ import { startKafka } from '../infra/kafka/kafka.ts'
 
 const root = resolve(import.meta.dirname, '..')
 const cleanups: Array<() => Promise<void>> = []
+let counts = { passed: 0, failed: 0 }
 
 async function main(): Promise<number> {
   if (!process.env.DATABASE_URL) {
@@ -50,9 +51,7 @@ function runTap(args: string[]): Promise<number> {
     })
     tap.on('close', (code) => {
       const summary = /# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?/.exec(tail)
-      const failed = Number(summary?.[3] ?? 0)
-      const passed = Number(summary?.[2] ?? 0)
-      process.stdout.write(`\n${passed} passed, ${failed} failed\n`)
+      counts = { passed: Number(summary?.[2] ?? 0), failed: Number(summary?.[3] ?? 0) }
       resolveExit(code ?? 1)
     })
   })
@@ -64,4 +63,5 @@ try {
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error))
 }
+process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed\n`)
 process.exit(exitCode)
