@@ -68,6 +68,28 @@ t.test('each service runs as its own process; a command through the gateway reac
   t.equal(((await bad.json()) as { type: string }).type, '/problems/stage-unchanged')
 })
 
+t.test('the seeds load through a gateway running as its own process', async (t) => {
+  const deposits = await service('services/deposits/src/main.ts', {})
+  const deals = await service('services/deals/src/main.ts', {})
+  const tradeFlows = await service('services/trade-flows/src/main.ts', {})
+  const gateway = await service('services/gateway/src/main.ts', {
+    DEPOSITS_URL: deposits,
+    DEALS_URL: deals,
+    TRADE_FLOWS_URL: tradeFlows,
+  })
+  const seed = spawn(process.execPath, ['infra/embedded/src/seedCli.ts'], {
+    cwd: root,
+    env: { ...process.env, GATEWAY_URL: gateway },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  seed.stdout?.on('data', (chunk: Buffer) => (output += chunk))
+  t.equal(await new Promise((done) => seed.once('exit', done)), 0)
+  const result = JSON.parse(output)
+  t.ok(result.applied > 50, `${result.applied} seed commands applied over HTTP`)
+  t.same(result.changed, [])
+})
+
 t.test('a service with a bad environment refuses to start and names the variable', async (t) => {
   const child = spawn(process.execPath, ['services/deposits/src/main.ts'], {
     cwd: root,

@@ -20,7 +20,8 @@ const seedOrder = ['deposits.json', 'deals.json', 'trade-flows.json']
  * edited after it was applied is reported in `changed`, never applied a second
  * time: history is corrected by a new command, not rewritten.
  */
-export async function loadSeeds(gateway: FastifyInstance, directory: string) {
+export async function loadSeeds(gateway: FastifyInstance | URL, directory: string) {
+  const send = gateway instanceof URL ? overHttp(gateway) : inProcess(gateway)
   const files = (await readdir(directory))
     .filter((file) => file.endsWith('.json'))
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
@@ -30,20 +31,15 @@ export async function loadSeeds(gateway: FastifyInstance, directory: string) {
   for (const file of files) {
     const commands = SeedFile.parse(JSON.parse(await readFile(join(directory, file), 'utf8')))
     for (const command of commands) {
-      const response = await gateway.inject({
-        method: 'POST',
-        url: command.path,
-        headers: { 'idempotency-key': `seed:${command.key}` },
-        payload: command.body,
-      })
-      if (response.statusCode === 422 && response.json().type === '/problems/idempotency-key-reused') {
+      const response = await send(command.path, `seed:${command.key}`, command.body)
+      if (response.statusCode === 422 && JSON.parse(response.body).type === '/problems/idempotency-key-reused') {
         changed.push(command.key)
         continue
       }
       if (response.statusCode >= 300) {
         throw new Error(`seed ${file} ${command.key} was refused (${response.statusCode}): ${response.body}`)
       }
-      if (response.headers['idempotent-replayed']) replayed += 1
+      if (response.replayed) replayed += 1
       else applied += 1
     }
   }
@@ -53,4 +49,34 @@ export async function loadSeeds(gateway: FastifyInstance, directory: string) {
 function rank(file: string): number {
   const index = seedOrder.indexOf(file)
   return index === -1 ? seedOrder.length : index
+}
+
+interface SeedResponse {
+  statusCode: number
+  body: string
+  replayed: boolean
+}
+type Send = (path: string, idempotencyKey: string, body: unknown) => Promise<SeedResponse>
+
+function inProcess(gateway: FastifyInstance): Send {
+  return async (url, key, body) => {
+    const payload = body as Record<string, unknown>
+    const response = await gateway.inject({ method: 'POST', url, headers: { 'idempotency-key': key }, payload })
+    return { statusCode: response.statusCode, body: response.body, replayed: !!response.headers['idempotent-replayed'] }
+  }
+}
+
+function overHttp(base: URL): Send {
+  return async (path, key, body) => {
+    const response = await fetch(new URL(path, base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+    })
+    return {
+      statusCode: response.status,
+      body: await response.text(),
+      replayed: response.headers.has('idempotent-replayed'),
+    }
+  }
 }

@@ -1,0 +1,9 @@
+import { resolve } from 'node:path'
+import { loadConfig } from '@ree/platform'
+import { z } from 'zod'
+import { loadSeeds } from './seed.ts'
+
+/** Loads `seeds/` through a running gateway (distributed mode), like any client. */
+const config = loadConfig(z.object({ GATEWAY_URL: z.url().default('http://127.0.0.1:3000') }), process.env)
+const result = await loadSeeds(new URL(config.GATEWAY_URL), resolve(import.meta.dirname, '../../../seeds'))
+process.stdout.write(`${JSON.stringify(result)}\n`)
