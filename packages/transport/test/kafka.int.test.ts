@@ -159,3 +159,58 @@ t.test('the consumer group applies each event once, keeps offsets in Postgres, a
   )
   t.equal(offsets.rows[0].n, 15, 'the consumed positions are stored in Postgres, past the poison events')
 })
+
+t.test('two projection instances in one group share the partitions and apply each event once', async (t) => {
+  const shared = `test.shared-${run}.events.v1`
+  await ensureTopics(kafka, [shared], { partitions: 4 })
+  await db.pool.query('CREATE TABLE shared_applied (event_id uuid PRIMARY KEY, instance text NOT NULL)')
+  const groupId = `shared-${run}`
+  const instance = () => kafkaTransport({ kafka, pool: db.pool, groupId, topics: [shared], logger })
+  const [first, second] = [instance(), instance()]
+  for (const [name, transport] of [
+    ['first', first],
+    ['second', second],
+  ] as const) {
+    await transport.start(async (client, event) => {
+      await client.query('INSERT INTO shared_applied VALUES ($1, $2)', [event.id, name])
+    })
+    stops.push(() => transport.stop())
+  }
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+  await producer.connect()
+  const events = Array.from({ length: 40 }, (_, n) => ({
+    specversion: '1.0',
+    id: randomUUID(),
+    source: '/ree/deposits',
+    type: 'ree.deposit.stage-advanced.v1',
+    subject: `shared-${n}`,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    streamversion: 1,
+    effectivedate: '2025-05-05',
+    correlationid: randomUUID(),
+    causationid: randomUUID(),
+    data: {},
+  }))
+  await producer.send({
+    topic: shared,
+    acks: -1,
+    messages: events.map((event) => ({ key: event.subject, value: JSON.stringify(event) })),
+  })
+  await producer.disconnect()
+  const applied = async () =>
+    (
+      await db.pool.query<{ instance: string; n: number }>(
+        'SELECT instance, count(*)::int AS n FROM shared_applied GROUP BY instance ORDER BY instance',
+      )
+    ).rows
+  const rows = await eventually(async () => {
+    const current = await applied()
+    return current.reduce((sum, row) => sum + row.n, 0) === 40 ? current : undefined
+  }, 30_000)
+  t.equal(
+    rows.length,
+    2,
+    `both instances applied events (${rows.map((row) => `${row.instance}: ${row.n}`).join(', ')})`,
+  )
+})
