@@ -1,8 +1,6 @@
 import {
   type CloudEvent,
-  Confidence,
   CountryCode,
-  DatePrecision,
   DealMilestone,
   DealParty,
   DealReport,
@@ -17,20 +15,10 @@ import {
   IsoDate,
   isDealProgress,
   RareEarthElement,
-  Source,
   SupplyChainStage,
 } from '@ree/contracts'
 import { z } from 'zod'
-
-const Fact = z.object({
-  effectiveDate: IsoDate,
-  datePrecision: DatePrecision.optional(),
-  sources: z.array(Source),
-  confidence: Confidence,
-  note: z.string().optional(),
-  recordedAt: z.string().meta({ description: 'When the ledger learned it' }),
-})
-type Fact = z.output<typeof Fact>
+import { Fact, factOf } from '../fact.ts'
 
 export const DealStatusChange = Fact.extend({
   status: DealStatus,
@@ -69,16 +57,6 @@ export const DealView = z
   })
   .meta({ id: 'Deal' })
 export type DealView = z.output<typeof DealView>
-
-function factOf(
-  event: CloudEvent,
-  data: { sources: Source[]; confidence: Confidence; datePrecision?: string | undefined; note?: string | undefined },
-): Fact {
-  const fact: Fact = { effectiveDate: event.effectivedate, sources: data.sources, confidence: data.confidence, recordedAt: event.time }
-  if (data.datePrecision !== undefined) fact.datePrecision = data.datePrecision as z.output<typeof DatePrecision>
-  if (data.note !== undefined) fact.note = data.note
-  return fact
-}
 
 function countriesOf(parties: DealView['parties']): string[] {
   return [...new Set(parties.flatMap((party) => (party.country ? [party.country] : [])))].sort()

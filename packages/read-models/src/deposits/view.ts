@@ -1,9 +1,7 @@
 import {
   type CloudEvent,
-  Confidence,
   Coordinates,
   CountryCode,
-  DatePrecision,
   decodeEvent,
   DepositStage,
   depositsContext,
@@ -12,19 +10,10 @@ import {
   Operator,
   ProductionReport,
   ResourceEstimate,
-  Source,
   countryName,
 } from '@ree/contracts'
 import { z } from 'zod'
-
-const Fact = z.object({
-  effectiveDate: IsoDate,
-  datePrecision: DatePrecision.optional(),
-  sources: z.array(Source),
-  confidence: Confidence,
-  note: z.string().optional(),
-  recordedAt: z.string().meta({ description: 'When the ledger learned it' }),
-})
+import { Fact, factOf } from '../fact.ts'
 
 export const StageChange = Fact.extend({
   kind: z.enum(['registered', 'advanced', 'reversed']),
@@ -56,18 +45,6 @@ export const DepositView = z
   })
   .meta({ id: 'Deposit' })
 export type DepositView = z.output<typeof DepositView>
-
-function factOf(event: CloudEvent, data: { sources: Source[]; confidence: Confidence; datePrecision?: string | undefined; note?: string | undefined }) {
-  const fact: z.output<typeof Fact> = {
-    effectiveDate: event.effectivedate,
-    sources: data.sources,
-    confidence: data.confidence,
-    recordedAt: event.time,
-  }
-  if (data.datePrecision !== undefined) fact.datePrecision = data.datePrecision as z.output<typeof DatePrecision>
-  if (data.note !== undefined) fact.note = data.note
-  return fact
-}
 
 /**
  * The query side's own fold: pure, so the projection stores it and `asOf` reads

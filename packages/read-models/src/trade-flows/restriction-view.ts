@@ -13,7 +13,7 @@ import {
   tradeFlowsContext,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { definedFields, Fact, factOf } from './fact.ts'
+import { definedFields, Fact, factOf } from '../fact.ts'
 
 export const RestrictionChange = Fact.extend({
   kind: z.enum(['imposed', 'expanded', 'suspended', 'reinstated', 'lifted']),

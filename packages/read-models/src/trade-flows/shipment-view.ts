@@ -12,7 +12,7 @@ import {
   tradeFlowsContext,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { definedFields, Fact, factOf } from './fact.ts'
+import { definedFields, Fact, factOf } from '../fact.ts'
 
 export const ShipmentStatusChange = Fact.extend({
   status: ShipmentStatus,
