@@ -241,12 +241,12 @@ t.test(
   },
 )
 
-t.test('a poison event goes to the DLQ and later events are still applied', async (t) => {
+t.test('a poison event goes to the DLQ and later events on its partition are still applied', async (t) => {
   const producer = kafka.producer()
   await producer.connect()
   await producer.send({
     topic: depositsContext.topic,
-    messages: [{ key: 'poison', value: JSON.stringify({ specversion: '1.0', type: 'nonsense' }) }],
+    messages: [{ key: 'after-poison', value: JSON.stringify({ specversion: '1.0', type: 'nonsense' }) }],
   })
   await producer.disconnect()
   t.equal(await register('after-poison'), 201)

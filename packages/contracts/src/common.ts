@@ -2,11 +2,19 @@ import { z } from 'zod'
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
 
-/** An ISO 3166-1 alpha-2 code that the ICU region table knows (so `XX` is refused). */
+/** Region codes ICU names that ISO 3166-1 does not assign (reserved, withdrawn or user-assigned). */
+const notIso3166 = new Set(
+  'AC AN BU CP CQ CS DD DG DY EA EU EZ FX HV IC NH QO RH SU TA TP UK UN VD XA XB XK YD YU ZR ZZ'.split(' '),
+)
+
+/** An assigned ISO 3166-1 alpha-2 code: one the ICU region table names, less the ones ISO does not assign. */
 export const CountryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. "US"')
-  .refine((code) => regionNames.of(code) !== code, 'is not an assigned ISO 3166-1 alpha-2 code')
+  .refine(
+    (code) => !notIso3166.has(code) && regionNames.of(code) !== code,
+    'is not an assigned ISO 3166-1 alpha-2 code (the United Kingdom is "GB")',
+  )
   .meta({ description: 'ISO 3166-1 alpha-2 country code', examples: ['US', 'TR', 'PK'] })
 export type CountryCode = z.infer<typeof CountryCode>
 
@@ -21,7 +29,10 @@ export const RareEarthElement = z
 export type RareEarthElement = z.infer<typeof RareEarthElement>
 
 /** A calendar date that exists (2025-02-30 is refused). */
-export const IsoDate = z.iso.date().meta({ description: 'A calendar date, YYYY-MM-DD', examples: ['2025-09-08'] })
+export const IsoDate = z.iso
+  .date()
+  .refine((date) => !date.startsWith('0000'), 'year 0000 does not exist; the first year is 0001')
+  .meta({ description: 'A calendar date, YYYY-MM-DD', examples: ['2025-09-08'] })
 
 /** Stable, readable ids chosen by the client (`mountain-pass`, `ussm-fwo-2025`). */
 export const Slug = z
@@ -38,7 +49,7 @@ export const Source = z
       .min(1)
       .max(200)
       .meta({ description: 'Who published it', examples: ['USGS'] }),
-    url: z.url().optional(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
     title: z.string().min(1).max(500).optional(),
     publishedOn: IsoDate.optional(),
   })
@@ -75,6 +86,14 @@ export const CommandProvenance = z.object({
 })
 export type CommandProvenance = z.infer<typeof CommandProvenance>
 
+/** The provenance fields of a command body, as the event records them. */
+export function provenanceOf(body: Omit<CommandProvenance, 'effectiveDate'>): Provenance {
+  const provenance: Provenance = { sources: body.sources, confidence: body.confidence }
+  if (body.datePrecision !== undefined) provenance.datePrecision = body.datePrecision
+  if (body.note !== undefined) provenance.note = body.note
+  return provenance
+}
+
 /** A readable id from a name: "Araxá Project" → "araxa-project"; undefined when nothing usable is left. */
 export function slugify(name: string): string | undefined {
   const slug = name
@@ -87,3 +106,9 @@ export function slugify(name: string): string | undefined {
     .replace(/-+$/, '')
   return Slug.safeParse(slug).success ? slug : undefined
 }
+
+/**
+ * The largest amount, value or tonnage the ledger records (a quadrillion): far above
+ * any real figure, and low enough that sums of them stay finite.
+ */
+export const MAX_QUANTITY = 1e15

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineEvent, type ContextDefinition, type DomainEventOf } from './catalog.ts'
 import { defineCommandRoutes } from './commandRoutes.ts'
-import { CommandProvenance, CountryCode, IsoDate, Provenance, RareEarthElement, Slug } from './common.ts'
+import { CommandProvenance, CountryCode, IsoDate, MAX_QUANTITY, Provenance, RareEarthElement, Slug } from './common.ts'
 
 export const DealStatus = z
   .enum(['reported', 'announced', 'mou', 'signed', 'in-effect', 'completed', 'stalled', 'terminated', 'denied'])
@@ -63,7 +63,7 @@ export const StatedBound = z.enum(['exact', 'approximately', 'at-least', 'up-to'
 
 export const DealValue = z
   .object({
-    amount: z.number().positive(),
+    amount: z.number().positive().max(MAX_QUANTITY),
     currency: CurrencyCode,
     bound: StatedBound.default('exact'),
     description: z
@@ -85,14 +85,14 @@ export const DealTerm = z
       .object({
         kind: z.literal('offtake'),
         product: z.string().min(1).max(200).optional(),
-        quantity: z.number().positive().optional(),
+        quantity: z.number().positive().max(MAX_QUANTITY).optional(),
         quantityUnit: z
           .string()
           .min(1)
           .max(50)
           .optional()
           .meta({ examples: ['t/yr'] }),
-        termYears: z.number().positive().max(100).optional(),
+        termYears: z.number().positive().max(MAX_QUANTITY).max(100).optional(),
         ...Amount,
       })
       .strict(),
@@ -144,14 +144,14 @@ export const DealTerm = z
           .max(200)
           .optional()
           .meta({ examples: ['NdPr oxide'] }),
-        price: z.number().positive(),
+        price: z.number().positive().max(MAX_QUANTITY),
         unit: z
           .string()
           .min(1)
           .max(20)
           .meta({ description: 'The quantity the price is per', examples: ['kg'] }),
         currency: CurrencyCode,
-        termYears: z.number().positive().max(100).optional(),
+        termYears: z.number().positive().max(MAX_QUANTITY).max(100).optional(),
       })
       .strict(),
     z.object({ kind: z.literal('loan'), purpose: z.string().min(1).max(500).optional(), ...Amount }).strict(),

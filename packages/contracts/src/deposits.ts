@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineEvent, type ContextDefinition, type DomainEventOf } from './catalog.ts'
 import { defineCommandRoutes } from './commandRoutes.ts'
-import { CommandProvenance, CountryCode, IsoDate, Provenance, RareEarthElement, Slug } from './common.ts'
+import { CommandProvenance, CountryCode, IsoDate, MAX_QUANTITY, Provenance, RareEarthElement, Slug } from './common.ts'
 
 export const DepositStage = z
   .enum([
@@ -101,11 +101,11 @@ export const ResourceEstimate = z
         'unclassified',
       ])
       .default('unclassified'),
-    oreTonnes: z.number().positive().optional(),
-    oreTonnesMax: z.number().positive().optional().meta({ description: 'Upper end where the source gives a range' }),
+    oreTonnes: z.number().positive().max(MAX_QUANTITY).optional(),
+    oreTonnesMax: z.number().positive().max(MAX_QUANTITY).optional().meta({ description: 'Upper end where the source gives a range' }),
     treoGradePercent: z.number().gt(0).max(100).optional(),
     treoGradePercentMax: z.number().gt(0).max(100).optional(),
-    containedTreoTonnes: z.number().positive().optional(),
+    containedTreoTonnes: z.number().positive().max(MAX_QUANTITY).optional(),
     bound: z
       .enum(['exact', 'approximately', 'at-least'])
       .default('exact')
@@ -131,7 +131,7 @@ export const ProductionReport = z
   .object({
     periodStart: IsoDate,
     periodEnd: IsoDate,
-    quantityTonnes: z.number().positive(),
+    quantityTonnes: z.number().positive().max(MAX_QUANTITY),
     basis: z.enum(['REO', 'concentrate', 'ore', 'oxide', 'metal']),
   })
   .strict()

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineEvent, type ContextDefinition, type DomainEventOf } from './catalog.ts'
 import { defineCommandRoutes } from './commandRoutes.ts'
-import { CommandProvenance, CountryCode, IsoDate, Provenance, RareEarthElement, Slug } from './common.ts'
+import { CommandProvenance, CountryCode, IsoDate, MAX_QUANTITY, Provenance, RareEarthElement, Slug } from './common.ts'
 
 export const MaterialForm = z
   .enum(['ore', 'concentrate', 'mixed-carbonate', 'compound', 'oxide', 'metal', 'alloy', 'magnet', 'scrap'])
@@ -19,7 +19,7 @@ const Forms = z.array(MaterialForm).max(9).refine(uniqueValues, 'each form may a
 
 export const Money = z
   .object({
-    amount: z.number().positive(),
+    amount: z.number().positive().max(MAX_QUANTITY),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code in capitals, e.g. "USD"')
@@ -93,7 +93,7 @@ export const ShipmentCancelled = defineEvent(
 export const ShipmentQuantityDisclosed = defineEvent(
   'ShipmentQuantityDisclosed',
   'ree.shipment.quantity-disclosed.v1',
-  ShipmentRef.extend({ quantityTonnes: z.number().positive().optional(), value: Money.optional() }).extend(
+  ShipmentRef.extend({ quantityTonnes: z.number().positive().max(MAX_QUANTITY).optional(), value: Money.optional() }).extend(
     Provenance.shape,
   ),
 )
@@ -142,7 +142,7 @@ export const RestrictionDetails = z.object({
   name: z.string().trim().min(1).max(300),
   actor: RestrictionActor,
   kind: RestrictionKind,
-  tariffRatePercent: z.number().positive().max(1000).optional().meta({ description: 'Given for tariffs only' }),
+  tariffRatePercent: z.number().positive().max(MAX_QUANTITY).max(1000).optional().meta({ description: 'Given for tariffs only' }),
   origin: CountryCode.meta({ description: 'The country the restricted material leaves' }),
   destinations: RestrictionDestinations.default('all'),
   elements: Elements.default([]).meta({ description: 'Empty when the measure names no element: it covers them all' }),
@@ -245,7 +245,7 @@ export const CancelShipmentBody = z
   .meta({ id: 'CancelShipment' })
 
 export const DiscloseShipmentQuantityBody = z
-  .object({ quantityTonnes: z.number().positive().optional(), value: Money.optional() })
+  .object({ quantityTonnes: z.number().positive().max(MAX_QUANTITY).optional(), value: Money.optional() })
   .extend(CommandProvenance.shape)
   .strict()
   .refine((body) => body.quantityTonnes !== undefined || body.value !== undefined, {

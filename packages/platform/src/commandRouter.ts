@@ -55,7 +55,11 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
           },
         },
         async (request, reply) => {
-          const { effectiveDate, id: chosenId, ...data } = request.body as Record<string, unknown> & {
+          const {
+            effectiveDate,
+            id: chosenId,
+            ...data
+          } = request.body as Record<string, unknown> & {
             effectiveDate: string
             id?: string
             name?: string

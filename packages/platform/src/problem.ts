@@ -1,9 +1,5 @@
 import { DomainError } from '@ree/contracts'
-import {
-  ConcurrencyError,
-  IdempotencyKeyReusedError,
-  PreconditionFailedError,
-} from '@ree/event-store'
+import { ConcurrencyError, IdempotencyKeyReusedError, PreconditionFailedError } from '@ree/event-store'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'

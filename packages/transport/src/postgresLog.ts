@@ -12,6 +12,8 @@ export interface PostgresLogOptions {
   batchSize?: number
   /** How often to look even without a notification (a late commit held back by an older transaction). */
   pollIntervalMs?: number
+  /** Attempts before an event that fails its handler is set aside as a dead letter. */
+  attempts?: number
 }
 
 /**
@@ -23,6 +25,7 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
   const { pool, subscription, logger } = options
   const batchSize = options.batchSize ?? 200
   const pollIntervalMs = options.pollIntervalMs ?? 1000
+  const attempts = options.attempts ?? 3
   let running = false
   let loop: Promise<void> | undefined
   let listener: { client: pg.PoolClient; release: (error?: Error) => void } | undefined
@@ -77,22 +80,28 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
   }
 
   async function deliverOne(client: pg.ClientBase, source: EventSource, stored: StoredEvent, handler: EventHandler) {
-    await client.query('SAVEPOINT event')
-    try {
-      await handler(client, stored.event)
-      await client.query('RELEASE SAVEPOINT event')
-    } catch (error) {
-      await client.query('ROLLBACK TO SAVEPOINT event')
-      logger.error(
-        { err: error, stream: source.schema, position: stored.globalPosition, type: stored.event.type },
-        'event could not be applied; set aside as a dead letter',
-      )
-      await client.query(
-        `INSERT INTO projection.dead_letters (subscription, stream, position, event, error)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [subscription, source.schema, stored.globalPosition, JSON.stringify(stored.event), String(error)],
-      )
+    let lastError: unknown
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      await client.query('SAVEPOINT event')
+      try {
+        await handler(client, stored.event)
+        await client.query('RELEASE SAVEPOINT event')
+        return
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT event')
+        lastError = error
+      }
     }
+    const error = `failed ${attempts} times: ${(lastError as Error).message}`
+    logger.error(
+      { error, stream: source.schema, position: stored.globalPosition, type: stored.event.type },
+      'event could not be applied; set aside as a dead letter',
+    )
+    await client.query(
+      `INSERT INTO projection.dead_letters (subscription, stream, position, event, error)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [subscription, source.schema, stored.globalPosition, JSON.stringify(stored.event), error],
+    )
   }
 
   /** Listens for appends; if the connection drops, the loop polls until it is back. */

@@ -1,0 +1,103 @@
+import { buildLedger } from '@ree/embedded'
+import { createTestDatabase } from '@ree/testing'
+import { pino } from 'pino'
+import t from 'tap'
+
+// Inputs an independent review sent to the API: each used to answer 500 or be stored as it came.
+const db = await createTestDatabase()
+const ledger = await buildLedger({ databaseUrl: db.url, logger: pino({ level: 'silent' }) })
+t.teardown(async () => {
+  await ledger.close()
+  await db.drop()
+})
+const api = ledger.gateway
+const deposit = (extra: object) => ({
+  name: 'Hostile Hill',
+  country: 'CA',
+  effectiveDate: '2025-01-01',
+  sources: [{ publisher: 'test' }],
+  ...extra,
+})
+const fieldsOf = (body: string) => (JSON.parse(body).errors ?? []).map((error: { field: string }) => error.field)
+const eventCount = async () => (await db.pool.query('SELECT count(*)::int AS n FROM deposits.events')).rows[0].n
+
+t.test('a request id that is not a UUID is replaced, not stored as the causation id', async (t) => {
+  const response = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    headers: { 'x-request-id': 'not-a-uuid' },
+    payload: deposit({ id: 'request-id-check' }),
+  })
+  t.equal(response.statusCode, 201)
+  const stored = await db.pool.query(`SELECT causation_id FROM deposits.events WHERE subject = 'request-id-check'`)
+  t.match(stored.rows[0].causation_id, /^[0-9a-f-]{36}$/)
+})
+
+t.test('the NUL character is refused as bad input, in bodies and in query strings', async (t) => {
+  const before = await eventCount()
+  const body = await api.inject({ method: 'POST', url: '/v1/deposits', payload: deposit({ name: 'a\u0000b' }) })
+  t.equal(body.statusCode, 400)
+  t.same(fieldsOf(body.body), ['body.name'])
+  const query = await api.inject('/v1/deposits?q=a%00b')
+  t.equal(query.statusCode, 400)
+  t.same(fieldsOf(query.body), ['querystring.q'])
+  const deals = await api.inject('/v1/deals?party=a%00b')
+  t.equal(deals.statusCode, 400)
+  t.equal(await eventCount(), before, 'nothing was written')
+})
+
+t.test('year 0000 is not a date', async (t) => {
+  const write = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    payload: deposit({ effectiveDate: '0000-01-01' }),
+  })
+  t.equal(write.statusCode, 400)
+  t.same(fieldsOf(write.body), ['body.effectiveDate'])
+  for (const url of [
+    '/v1/deals?from=0000-01-01',
+    '/v1/shipments?dateFrom=0000-01-01',
+    '/v1/deposits?asOf=0000-01-01',
+  ]) {
+    t.equal((await api.inject(url)).statusCode, 400, url)
+  }
+})
+
+t.test('only assigned ISO 3166-1 codes are countries', async (t) => {
+  const uk = await api.inject({ method: 'POST', url: '/v1/deposits', payload: deposit({ country: 'UK' }) })
+  t.equal(uk.statusCode, 400)
+  t.match(JSON.parse(uk.body).errors, [{ field: 'body.country', message: /"GB"/ }])
+  t.equal((await api.inject('/v1/restrictions?destination=ZZ')).statusCode, 400)
+  const gb = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    payload: deposit({ id: 'gb-check', country: 'GB' }),
+  })
+  t.equal(gb.statusCode, 201)
+})
+
+t.test('a source link must be http or https', async (t) => {
+  const response = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    payload: deposit({ sources: [{ publisher: 'x', url: 'javascript:alert(document.cookie)' }] }),
+  })
+  t.equal(response.statusCode, 400)
+  t.same(fieldsOf(response.body), ['body.sources.0.url'])
+})
+
+t.test('amounts and tonnages are bounded, so sums stay finite', async (t) => {
+  const huge = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits/gb-check/resource-estimates',
+    payload: {
+      effectiveDate: '2025-01-02',
+      sources: [{ publisher: 'x' }],
+      estimate: { category: 'resource', oreTonnes: 1.5e308 },
+    },
+  })
+  t.equal(huge.statusCode, 400)
+  t.same(fieldsOf(huge.body), ['body.estimate.oreTonnes'])
+  t.equal((await api.inject('/v1/deals/aggregates')).statusCode, 200)
+  t.equal((await api.inject('/v1/corridors')).statusCode, 200)
+})
