@@ -1,5 +1,5 @@
 export { decodeCursor, encodeCursor, InvalidCursorError, Page, PageQuery } from './cursor.ts'
-export { projectDepositEvent, StreamGapError } from './deposits/projection.ts'
+export { projectDepositEvent } from './deposits/projection.ts'
 export {
   DepositFilters,
   DepositListQuery,
@@ -16,3 +16,4 @@ export { isTemporal, TemporalQuery, visibleAt } from './temporal.ts'
 export { projectEvent } from './project.ts'
 export * from './trade-flows/index.ts'
 export * from './deals/index.ts'
+export { StreamGapError } from './versioned-view.ts'
