@@ -1,7 +1,6 @@
 import {
   type AmendDealBody,
   type ChangeDealStatusBody,
-  type CommandProvenance,
   type DealEvent,
   type DealStatus,
   type DealStatusChangedEvent,
@@ -9,7 +8,7 @@ import {
   dealProgressRank,
   dealStatusEvents,
   isDealProgress,
-  type Provenance,
+  provenanceOf,
   type RecordDealBody,
   type RecordDealMilestoneBody,
   type RecordDealReportBody,
@@ -130,14 +129,6 @@ function assertTransition(deal: Extract<Deal, { recorded: true }>, to: DealStatu
       `the deal has reached ${deal.progress}: it cannot go back to ${to}`,
     )
   }
-}
-
-/** The provenance fields of a command body, as the event records them. */
-export function provenanceOf(body: Omit<CommandProvenance, 'effectiveDate'>): Provenance {
-  const provenance: Provenance = { sources: body.sources, confidence: body.confidence }
-  if (body.datePrecision !== undefined) provenance.datePrecision = body.datePrecision
-  if (body.note !== undefined) provenance.note = body.note
-  return provenance
 }
 
 export const dealDecider: Decider<DealCommand, DealEvent, Deal> = { initialState, evolve, decide }

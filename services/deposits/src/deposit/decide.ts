@@ -1,12 +1,11 @@
 import {
   type AdvanceDepositStageBody,
   type ChangeDepositOperatorsBody,
-  type CommandProvenance,
   type CorrectDepositDetailsBody,
   type DepositEvent,
   DomainError,
   depositStageRank,
-  type Provenance,
+  provenanceOf,
   type PublishResourceEstimateBody,
   type RegisterDepositBody,
   type ReportProductionBody,
@@ -112,14 +111,6 @@ export function decide(command: DepositCommand, state: Deposit): DepositEvent[] 
       throw new Error(`unhandled command ${JSON.stringify(unexpected)}`)
     }
   }
-}
-
-/** The provenance fields of a command body, as the event records them. */
-export function provenanceOf(body: Omit<CommandProvenance, 'effectiveDate'>): Provenance {
-  const provenance: Provenance = { sources: body.sources, confidence: body.confidence }
-  if (body.datePrecision !== undefined) provenance.datePrecision = body.datePrecision
-  if (body.note !== undefined) provenance.note = body.note
-  return provenance
 }
 
 export const depositDecider: Decider<DepositCommand, DepositEvent, Deposit> = { initialState, evolve, decide }

@@ -3,6 +3,7 @@ import {
   type ExpandRestrictionBody,
   type ImposeRestrictionBody,
   type LiftRestrictionBody,
+  provenanceOf,
   type ReinstateRestrictionBody,
   type RestrictionEvent,
   type SuspendRestrictionBody,
@@ -10,7 +11,6 @@ import {
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import type { z } from 'zod'
-import { provenanceOf } from '../provenance.ts'
 import { evolve, initialState, type Restriction } from './restriction.ts'
 
 type Body<Schema extends z.ZodType> = Omit<z.output<Schema>, 'effectiveDate'>

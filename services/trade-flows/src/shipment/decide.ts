@@ -3,6 +3,7 @@ import {
   type DeliverShipmentBody,
   type DiscloseShipmentQuantityBody,
   DomainError,
+  provenanceOf,
   type RecordShipmentBody,
   type ShipmentEvent,
   type ShipShipmentBody,
@@ -11,7 +12,6 @@ import {
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
 import type { z } from 'zod'
-import { provenanceOf } from '../provenance.ts'
 import { evolve, initialState, type Shipment } from './shipment.ts'
 
 type Body<Schema extends z.ZodType> = Omit<z.output<Schema>, 'effectiveDate'>
