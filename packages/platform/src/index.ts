@@ -16,3 +16,4 @@ export {
 } from './problem.ts'
 export { createServer, type Server, type ServerOptions } from './server.ts'
 export { closeOnSignals } from './shutdown.ts'
+export { runWriteService, WriteServiceConfig } from './writeService.ts'

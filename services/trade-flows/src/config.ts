@@ -1,12 +1,4 @@
-import { KafkaBrokers, KafkaPartitions, LogLevel, Port, PostgresUrl } from '@ree/platform'
-import { z } from 'zod'
+import { WriteServiceConfig } from '@ree/platform'
 
-export const TradeFlowsConfig = z.object({
-  DATABASE_URL: PostgresUrl,
-  PORT: Port(3003),
-  HOST: z.string().default('127.0.0.1'),
-  LOG_LEVEL: LogLevel,
-  KAFKA_BROKERS: KafkaBrokers.optional(),
-  KAFKA_PARTITIONS: KafkaPartitions,
-})
-export type TradeFlowsConfig = z.output<typeof TradeFlowsConfig>
+export const TradeFlowsConfig = WriteServiceConfig(3003)
+export type TradeFlowsConfig = WriteServiceConfig
