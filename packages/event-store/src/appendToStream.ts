@@ -67,10 +67,11 @@ export async function appendToStream(client: pg.ClientBase, options: AppendOptio
     throw error
   }
   if (options.outbox) {
-    await client.query(
-      `INSERT INTO ${s}.outbox (event_id, topic, message_key) SELECT unnest($1::uuid[]), $2, $3`,
-      [eventIds, options.outbox.topic, options.subject],
-    )
+    await client.query(`INSERT INTO ${s}.outbox (event_id, topic, message_key) SELECT unnest($1::uuid[]), $2, $3`, [
+      eventIds,
+      options.outbox.topic,
+      options.subject,
+    ])
   }
   await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, s])
   return { nextVersion: expectedVersion + options.events.length, eventIds }

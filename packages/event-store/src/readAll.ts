@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { assertSchemaName } from './schema.ts'
-import { EVENT_COLUMNS, type EventRow, type StoredEvent, toStoredEvent } from './storedEvent.ts'
+import { type EventRow, eventColumns, type StoredEvent, toStoredEvent } from './storedEvent.ts'
 
 /** Where a reader of the whole store stands: the last (transaction, position) it has handled. */
 export interface GlobalCheckpoint {
@@ -21,10 +21,11 @@ export async function readAll(
 ): Promise<StoredEvent[]> {
   const s = assertSchemaName(options.schema)
   const result = await client.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${s}.events
-     WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY transaction_id, global_position
+    // Ordered by the table's own columns: the selected ones are text, and text order would skip events.
+    `SELECT ${eventColumns('e')} FROM ${s}.events e
+     WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+       AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY e.transaction_id, e.global_position
      LIMIT $3`,
     [options.after.transactionId, options.after.globalPosition, options.limit],
   )

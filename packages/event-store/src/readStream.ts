@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { assertSchemaName } from './schema.ts'
-import { EVENT_COLUMNS, type EventRow, type StoredEvent, toStoredEvent } from './storedEvent.ts'
+import { type EventRow, eventColumns, type StoredEvent, toStoredEvent } from './storedEvent.ts'
 
 /** Every event of one stream, in stream order. */
 export async function readStream(
@@ -9,7 +9,7 @@ export async function readStream(
 ): Promise<StoredEvent[]> {
   const s = assertSchemaName(options.schema)
   const result = await client.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE stream_id = $1 ORDER BY stream_version`,
+    `SELECT ${eventColumns('e')} FROM ${s}.events e WHERE e.stream_id = $1 ORDER BY e.stream_version`,
     [options.streamId],
   )
   return result.rows.map((row) => toStoredEvent(row, options.source))

@@ -37,7 +37,6 @@ export function eventColumns(alias?: string): string {
   ].join(', ')
 }
 
-export const EVENT_COLUMNS = eventColumns()
 
 export function toStoredEvent(row: EventRow, source: string): StoredEvent {
   return {

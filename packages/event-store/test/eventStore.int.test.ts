@@ -229,3 +229,42 @@ t.test('handleCommand: decide, append, If-Match and Idempotency-Key', async (t) 
   )
   t.equal(keys.rows[0].n, 0, 'no half-written idempotency record is left')
 })
+
+t.test('readAll pages through positions in numeric order, each event once', async (t) => {
+  const paged = 'paged_test'
+  await migrateEventStore(db.pool, paged)
+  await inTransaction((client) =>
+    appendToStream(client, {
+      schema: paged,
+      streamId: 'deposit-paged',
+      subject: 'paged',
+      expectedVersion: 0,
+      events: Array.from({ length: 12 }, (_, n) => newEvent(n + 1)),
+    }),
+  )
+  for (let n = 13; n <= 24; n++) {
+    await inTransaction((client) =>
+      appendToStream(client, {
+        schema: paged,
+        streamId: `deposit-paged-${n}`,
+        subject: 'paged',
+        expectedVersion: 0,
+        events: [newEvent(n)],
+      }),
+    )
+  }
+  const seen: number[] = []
+  let after = START_OF_STORE
+  for (;;) {
+    const page = await readAll(db.pool, { schema: paged, source, after, limit: 5 })
+    const last = page.at(-1)
+    if (!last) break
+    seen.push(...page.map((stored) => stored.event.data.n as number))
+    after = { transactionId: last.transactionId, globalPosition: last.globalPosition }
+  }
+  t.same(
+    seen,
+    Array.from({ length: 24 }, (_, n) => n + 1),
+    'positions 1 to 24 in order, none skipped or repeated, across the 9→10 boundary',
+  )
+})
