@@ -66,6 +66,7 @@ t.test('the seeds record every deal through the command path, once', async (t) =
     ids(all.body).sort(),
     [
       'apple-mp-2025',
+      'cn-tr-beylikova-2024',
       'dod-lynas-texas',
       'dod-mp-2025',
       'maaden-mp-2025',
@@ -179,7 +180,7 @@ t.test('listing deals: filters, sorting, cursor', async (t) => {
   await check('party=mp materials', ['apple-mp-2025', 'dod-mp-2025', 'maaden-mp-2025'], 'party, any case')
   await check('kind=price-floor', ['dod-mp-2025'], 'kind')
   await check('status=signed', ['maaden-mp-2025', 'us-au-framework-2025', 'us-ua-fund-2025'], 'status')
-  await check('status=stalled', ['dod-lynas-texas'], 'a stalled deal is not listed as signed')
+  await check('status=stalled', ['cn-tr-beylikova-2024', 'dod-lynas-texas'], 'a stalled deal is not listed as signed')
   await check('element=Pr', ['dod-mp-2025'], 'element')
   await check('stage=recycling', ['apple-mp-2025'], 'stage')
   await check('deposit=tanbreez', ['us-crml-tanbreez'], 'linked deposit')
@@ -258,7 +259,7 @@ t.test('aggregates by country pair, kind, stage and year', async (t) => {
 
   const kinds = (await get('/v1/deals/aggregates?by=kind')).body
   t.match(group(kinds.groups, 'price-floor'), { deals: 1 })
-  t.match(group(kinds.groups, 'government-agreement'), { deals: 5 })
+  t.match(group(kinds.groups, 'government-agreement'), { deals: 6 })
 
   const stages = (await get('/v1/deals/aggregates?by=stage')).body
   t.match(group(stages.groups, 'separation-refining'), { deals: 4 })
@@ -269,6 +270,7 @@ t.test('aggregates by country pair, kind, stage and year', async (t) => {
     years.groups.map((entry: { key: string; deals: number }) => [entry.key, entry.deals]),
     [
       ['2022', 1],
+      ['2024', 1],
       ['2025', 8],
     ],
   )
@@ -284,10 +286,20 @@ t.test('a deposit shows the deals that link it; a deal shows its deposits, unkno
   t.equal(mountainPass.status, 200)
   t.match(mountainPass.body.deals, [{ id: 'apple-mp-2025', status: 'announced', countries: ['US'] }])
   const beylikova = (await get('/v1/deposits/beylikova')).body
-  t.match(beylikova.deals, [{ id: 'us-tr-beylikova', status: 'denied', date: '2025-10-06' }])
+  t.match(beylikova.deals, [
+    { id: 'cn-tr-beylikova-2024', status: 'stalled', date: '2024-10-01' },
+    { id: 'us-tr-beylikova', status: 'denied', date: '2025-10-06' },
+  ])
   t.same((await get('/v1/deposits/lovozero')).body.deals, [], 'a deposit no deal links')
   const then = (await get('/v1/deposits/beylikova?asOf=2025-10-07')).body
-  t.match(then.deals, [{ id: 'us-tr-beylikova', status: 'reported' }], 'as of a date, the deals as they stood then')
+  t.match(
+    then.deals,
+    [
+      { id: 'cn-tr-beylikova-2024', status: 'stalled' },
+      { id: 'us-tr-beylikova', status: 'reported' },
+    ],
+    'as of a date, the deals as they stood then',
+  )
 
   const created = await post('/v1/deals', newDeal('unknown-link', { depositIds: ['mountain-pass', 'atlantis'] }))
   t.equal(created.statusCode, 201)
