@@ -1,5 +1,10 @@
 import type { CloudEvent } from '@ree/contracts'
 import type pg from 'pg'
+import { z } from 'zod'
+import { decodeCursor, encodeCursor } from './cursor.ts'
+import { isTemporal, type TemporalQuery, visibleAt } from './temporal.ts'
+
+type Queryable = pg.Pool | pg.ClientBase
 
 export class StreamGapError extends Error {}
 
@@ -52,4 +57,78 @@ export async function projectVersionedView<View extends { version: number }>(
      ON CONFLICT (id) DO UPDATE SET ${names.map((name, index) => `${name} = $${index + 2}`).join(', ')}`,
     [id, ...columns.map(([, value]) => value)],
   )
+}
+
+/** The view as it stands now, or folded from its history as of a past time. */
+export async function getView<View>(
+  db: Queryable,
+  model: VersionedView<View>,
+  id: string,
+  query: TemporalQuery = {},
+): Promise<View | undefined> {
+  if (isTemporal(query)) return foldView(model, await eventsOf(db, model, id), query)
+  const result = await db.query<{ view: View }>(`SELECT view FROM read_models.${model.table} WHERE id = $1`, [id])
+  return result.rows[0]?.view
+}
+
+/** The version the read model has reached for one stream (0 when unknown): for read-your-writes. */
+export async function viewVersion<View>(db: Queryable, model: VersionedView<View>, id: string): Promise<number> {
+  const result = await db.query<{ version: number }>(`SELECT version FROM read_models.${model.table} WHERE id = $1`, [
+    id,
+  ])
+  return result.rows[0]?.version ?? 0
+}
+
+export async function hasHistory<View>(db: Queryable, model: VersionedView<View>, id: string): Promise<boolean> {
+  const result = await db.query(
+    `SELECT 1 FROM read_models.${model.historyTable} WHERE ${model.historyKey} = $1 LIMIT 1`,
+    [id],
+  )
+  return result.rowCount === 1
+}
+
+const HistoryCursor = z.object({ v: z.number().int() })
+
+/** One stream's events, in stream order, as CloudEvents, a page at a time. */
+export async function historyPage<View>(
+  db: Queryable,
+  model: VersionedView<View>,
+  id: string,
+  query: TemporalQuery & { limit: number; cursor?: string | undefined },
+) {
+  const after = query.cursor ? decodeCursor(HistoryCursor, query.cursor).v : 0
+  const events = (await eventsOf(db, model, id)).filter(
+    (event) => event.streamversion > after && visibleAt(event, query),
+  )
+  const page = events.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    items: page,
+    nextCursor: events.length > query.limit && last ? encodeCursor({ v: last.streamversion }) : null,
+  }
+}
+
+/** Every view folded from its history as of a past time, in id order. */
+export async function foldAllViews<View>(
+  db: Queryable,
+  model: VersionedView<View>,
+  query: TemporalQuery,
+): Promise<View[]> {
+  const result = await db.query<{ events: CloudEvent[] }>(
+    `SELECT jsonb_agg(event ORDER BY stream_version) AS events
+     FROM read_models.${model.historyTable} GROUP BY ${model.historyKey} ORDER BY ${model.historyKey}`,
+  )
+  return result.rows.flatMap((row) => foldView(model, row.events, query) ?? [])
+}
+
+async function eventsOf<View>(db: Queryable, model: VersionedView<View>, id: string): Promise<CloudEvent[]> {
+  const result = await db.query<{ event: CloudEvent }>(
+    `SELECT event FROM read_models.${model.historyTable} WHERE ${model.historyKey} = $1 ORDER BY stream_version`,
+    [id],
+  )
+  return result.rows.map((row) => row.event)
+}
+
+function foldView<View>(model: VersionedView<View>, events: CloudEvent[], query: TemporalQuery): View | undefined {
+  return events.filter((event) => visibleAt(event, query)).reduce<View | undefined>(model.evolve, undefined)
 }

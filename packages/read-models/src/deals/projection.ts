@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { projectVersionedView, type VersionedView } from '../versioned-view.ts'
 import { type DealView, evolveDealView } from './view.ts'
 
-const deals: VersionedView<DealView> = {
+export const dealViews: VersionedView<DealView> = {
   entity: 'deal',
   table: 'deals',
   historyTable: 'deal_history',
@@ -25,5 +25,5 @@ const deals: VersionedView<DealView> = {
 }
 
 export function projectDealEvent(client: pg.ClientBase, event: CloudEvent): Promise<void> {
-  return projectVersionedView(client, deals, event)
+  return projectVersionedView(client, dealViews, event)
 }

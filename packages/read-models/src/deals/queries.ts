@@ -1,5 +1,4 @@
 import {
-  type CloudEvent,
   CountryCode,
   DealKind,
   DealStatus,
@@ -11,8 +10,10 @@ import {
 import type pg from 'pg'
 import { z } from 'zod'
 import { decodeCursor, encodeCursor, InvalidCursorError, PageQuery } from '../cursor.ts'
-import { isTemporal, TemporalQuery, visibleAt } from '../temporal.ts'
-import { type DealView, evolveDealView } from './view.ts'
+import { isTemporal, TemporalQuery } from '../temporal.ts'
+import { foldAllViews, getView, hasHistory, historyPage, viewVersion } from '../versioned-view.ts'
+import { dealViews } from './projection.ts'
+import type { DealView } from './view.ts'
 
 export const DealFilters = z.object({
   country: CountryCode.optional().meta({ description: "A party's country" }),
@@ -47,7 +48,7 @@ export async function listDeals(db: Queryable, query: DealListQuery) {
   const cursor = query.cursor ? decodeCursor(DealCursor, query.cursor) : undefined
   if (cursor && cursor.s !== query.sort) throw new InvalidCursorError('cursor was issued for another sort order')
   const views = isTemporal(query)
-    ? sortViews((await foldAll(db, query)).filter((view) => matches(view, query)), query.sort).filter(
+    ? sortViews((await foldAllViews(db, dealViews, query)).filter((view) => matches(view, query)), query.sort).filter(
         (view) => !cursor || isAfter(view, cursor, query.sort),
       )
     : await selectCurrent(db, query, cursor)
@@ -61,38 +62,29 @@ export async function listDeals(db: Queryable, query: DealListQuery) {
 }
 
 export async function getDeal(db: Queryable, id: string, query: TemporalQuery = {}): Promise<DealView | undefined> {
-  if (isTemporal(query)) return fold(await historyOf(db, id), query)
-  const result = await db.query<{ view: DealView }>('SELECT view FROM read_models.deals WHERE id = $1', [id])
-  return result.rows[0]?.view
+  return getView(db, dealViews, id, query)
 }
 
 /** The version the read model has reached for a deal (0 when unknown): for read-your-writes. */
 export async function dealVersion(db: Queryable, id: string): Promise<number> {
-  const result = await db.query<{ version: number }>('SELECT version FROM read_models.deals WHERE id = $1', [id])
-  return result.rows[0]?.version ?? 0
+  return viewVersion(db, dealViews, id)
 }
 
 export async function dealExists(db: Queryable, id: string): Promise<boolean> {
-  const result = await db.query('SELECT 1 FROM read_models.deal_history WHERE deal_id = $1 LIMIT 1', [id])
-  return result.rowCount === 1
+  return hasHistory(db, dealViews, id)
 }
 
 export const DealHistoryQuery = PageQuery.extend(TemporalQuery.shape)
 export type DealHistoryQuery = z.output<typeof DealHistoryQuery>
-const HistoryCursor = z.object({ v: z.number().int() })
 
 /** A deal's events, in stream order, as CloudEvents. */
 export async function dealHistory(db: Queryable, id: string, query: DealHistoryQuery) {
-  const after = query.cursor ? decodeCursor(HistoryCursor, query.cursor).v : 0
-  const events = (await historyOf(db, id)).filter((event) => event.streamversion > after && visibleAt(event, query))
-  const page = events.slice(0, query.limit)
-  const last = page.at(-1)
-  return { items: page, nextCursor: events.length > query.limit && last ? encodeCursor({ v: last.streamversion }) : null }
+  return historyPage(db, dealViews, id, query)
 }
 
 /** Every deal matching the filters, as it stands now or stood then: for aggregates and deposit links. */
 export async function allDeals(db: Queryable, query: DealFilters & TemporalQuery): Promise<DealView[]> {
-  if (isTemporal(query)) return (await foldAll(db, query)).filter((view) => matches(view, query))
+  if (isTemporal(query)) return (await foldAllViews(db, dealViews, query)).filter((view) => matches(view, query))
   const result = await db.query<{ view: DealView }>('SELECT view FROM read_models.deals ORDER BY id')
   return result.rows.map((row) => row.view).filter((view) => matches(view, query))
 }
@@ -187,24 +179,4 @@ export function matches(view: DealView, query: DealFilters): boolean {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`)
-}
-
-async function historyOf(db: Queryable, id: string): Promise<CloudEvent[]> {
-  const result = await db.query<{ event: CloudEvent }>(
-    'SELECT event FROM read_models.deal_history WHERE deal_id = $1 ORDER BY stream_version',
-    [id],
-  )
-  return result.rows.map((row) => row.event)
-}
-
-function fold(events: CloudEvent[], query: TemporalQuery): DealView | undefined {
-  return events.filter((event) => visibleAt(event, query)).reduce(evolveDealView, undefined)
-}
-
-async function foldAll(db: Queryable, query: TemporalQuery): Promise<DealView[]> {
-  const result = await db.query<{ deal_id: string; events: CloudEvent[] }>(
-    `SELECT deal_id, jsonb_agg(event ORDER BY stream_version) AS events
-     FROM read_models.deal_history GROUP BY deal_id ORDER BY deal_id`,
-  )
-  return result.rows.flatMap((row) => fold(row.events, query) ?? [])
 }

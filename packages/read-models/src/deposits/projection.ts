@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { projectVersionedView, type VersionedView } from '../versioned-view.ts'
 import { type DepositView, evolveDepositView } from './view.ts'
 
-const deposits: VersionedView<DepositView> = {
+export const depositViews: VersionedView<DepositView> = {
   entity: 'deposit',
   table: 'deposits',
   historyTable: 'deposit_history',
@@ -19,5 +19,5 @@ const deposits: VersionedView<DepositView> = {
 }
 
 export function projectDepositEvent(client: pg.ClientBase, event: CloudEvent): Promise<void> {
-  return projectVersionedView(client, deposits, event)
+  return projectVersionedView(client, depositViews, event)
 }

@@ -1,9 +1,11 @@
-import { type CloudEvent, CountryCode, DepositStage, RareEarthElement } from '@ree/contracts'
+import { CountryCode, DepositStage, RareEarthElement } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { decodeCursor, encodeCursor, PageQuery } from '../cursor.ts'
-import { isTemporal, TemporalQuery, visibleAt } from '../temporal.ts'
-import { type DepositView, evolveDepositView } from './view.ts'
+import { isTemporal, TemporalQuery } from '../temporal.ts'
+import { foldAllViews, getView, hasHistory, historyPage, viewVersion } from '../versioned-view.ts'
+import { depositViews } from './projection.ts'
+import type { DepositView } from './view.ts'
 
 export const DepositFilters = z.object({
   country: CountryCode.optional(),
@@ -23,7 +25,7 @@ type Queryable = pg.Pool | pg.ClientBase
 export async function listDeposits(db: Queryable, query: DepositListQuery) {
   const after = query.cursor ? decodeCursor(DepositCursor, query.cursor).id : ''
   const views = isTemporal(query)
-    ? (await foldAll(db, query)).filter((view) => view.id > after && matches(view, query))
+    ? (await foldAllViews(db, depositViews, query)).filter((view) => view.id > after && matches(view, query))
     : await selectCurrent(db, query, after)
   const page = views.slice(0, query.limit)
   const last = page.at(-1)
@@ -31,33 +33,24 @@ export async function listDeposits(db: Queryable, query: DepositListQuery) {
 }
 
 export async function getDeposit(db: Queryable, id: string, query: TemporalQuery = {}): Promise<DepositView | undefined> {
-  if (isTemporal(query)) return fold(await historyOf(db, id), query)
-  const result = await db.query<{ view: DepositView }>('SELECT view FROM read_models.deposits WHERE id = $1', [id])
-  return result.rows[0]?.view
+  return getView(db, depositViews, id, query)
 }
 
 /** The version the read model has reached for a deposit (0 when unknown): for read-your-writes. */
 export async function depositVersion(db: Queryable, id: string): Promise<number> {
-  const result = await db.query<{ version: number }>('SELECT version FROM read_models.deposits WHERE id = $1', [id])
-  return result.rows[0]?.version ?? 0
+  return viewVersion(db, depositViews, id)
 }
 
 export const HistoryQuery = PageQuery.extend(TemporalQuery.shape)
 export type HistoryQuery = z.output<typeof HistoryQuery>
-const HistoryCursor = z.object({ v: z.number().int() })
 
 /** A deposit's events, in stream order, as CloudEvents. */
 export async function depositHistory(db: Queryable, id: string, query: HistoryQuery) {
-  const after = query.cursor ? decodeCursor(HistoryCursor, query.cursor).v : 0
-  const events = (await historyOf(db, id)).filter((event) => event.streamversion > after && visibleAt(event, query))
-  const page = events.slice(0, query.limit)
-  const last = page.at(-1)
-  return { items: page, nextCursor: events.length > query.limit && last ? encodeCursor({ v: last.streamversion }) : null }
+  return historyPage(db, depositViews, id, query)
 }
 
 export async function depositExists(db: Queryable, id: string): Promise<boolean> {
-  const result = await db.query('SELECT 1 FROM read_models.deposit_history WHERE deposit_id = $1 LIMIT 1', [id])
-  return result.rowCount === 1
+  return hasHistory(db, depositViews, id)
 }
 
 async function selectCurrent(db: Queryable, query: DepositListQuery, after: string): Promise<DepositView[]> {
@@ -94,24 +87,4 @@ function matches(view: DepositView, query: DepositListQuery): boolean {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`)
-}
-
-async function historyOf(db: Queryable, id: string): Promise<CloudEvent[]> {
-  const result = await db.query<{ event: CloudEvent }>(
-    'SELECT event FROM read_models.deposit_history WHERE deposit_id = $1 ORDER BY stream_version',
-    [id],
-  )
-  return result.rows.map((row) => row.event)
-}
-
-function fold(events: CloudEvent[], query: TemporalQuery): DepositView | undefined {
-  return events.filter((event) => visibleAt(event, query)).reduce(evolveDepositView, undefined)
-}
-
-async function foldAll(db: Queryable, query: TemporalQuery): Promise<DepositView[]> {
-  const result = await db.query<{ deposit_id: string; events: CloudEvent[] }>(
-    `SELECT deposit_id, jsonb_agg(event ORDER BY stream_version) AS events
-     FROM read_models.deposit_history GROUP BY deposit_id ORDER BY deposit_id`,
-  )
-  return result.rows.flatMap((row) => fold(row.events, query) ?? [])
 }

@@ -14,7 +14,7 @@ export async function projectTradeFlowEvent(client: pg.ClientBase, event: CloudE
   throw new UnknownEventTypeError(`${event.source} ${event.type}`)
 }
 
-const shipments: VersionedView<ShipmentView> = {
+export const shipmentViews: VersionedView<ShipmentView> = {
   entity: 'shipments',
   table: 'shipments',
   historyTable: 'shipment_history',
@@ -31,7 +31,7 @@ const shipments: VersionedView<ShipmentView> = {
   }),
 }
 
-const restrictions: VersionedView<RestrictionView> = {
+export const restrictionViews: VersionedView<RestrictionView> = {
   entity: 'restrictions',
   table: 'restrictions',
   historyTable: 'restriction_history',
@@ -49,9 +49,9 @@ const restrictions: VersionedView<RestrictionView> = {
 }
 
 export function projectShipmentEvent(client: pg.ClientBase, event: CloudEvent): Promise<void> {
-  return projectVersionedView(client, shipments, event)
+  return projectVersionedView(client, shipmentViews, event)
 }
 
 export function projectRestrictionEvent(client: pg.ClientBase, event: CloudEvent): Promise<void> {
-  return projectVersionedView(client, restrictions, event)
+  return projectVersionedView(client, restrictionViews, event)
 }

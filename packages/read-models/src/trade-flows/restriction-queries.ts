@@ -1,5 +1,4 @@
 import {
-  type CloudEvent,
   CountryCode,
   IsoDate,
   MaterialForm,
@@ -10,8 +9,10 @@ import {
 import type pg from 'pg'
 import { z } from 'zod'
 import { decodeCursor, encodeCursor, PageQuery } from '../cursor.ts'
-import { isTemporal, TemporalQuery, visibleAt } from '../temporal.ts'
-import { evolveRestrictionView, inForceOn, type RestrictionView } from './restriction-view.ts'
+import { isTemporal, TemporalQuery } from '../temporal.ts'
+import { foldAllViews, getView, hasHistory, historyPage, viewVersion } from '../versioned-view.ts'
+import { restrictionViews } from './projection.ts'
+import { inForceOn, type RestrictionView } from './restriction-view.ts'
 
 type Queryable = pg.Pool | pg.ClientBase
 
@@ -51,11 +52,13 @@ export async function listRestrictions(db: Queryable, query: RestrictionListQuer
   let views: RestrictionView[]
   if (query.inForceOn !== undefined) {
     const day = query.inForceOn
-    views = (await foldAllRestrictions(db, { asOf: day, ...recordTime(query) }))
+    views = (await foldAllViews(db, restrictionViews, { asOf: day, ...recordTime(query) }))
       .filter((view) => view.id > after && inForceOn(view, day) && restrictionMatches(view, query))
       .map((view) => ({ ...view, inForce: true }))
   } else if (isTemporal(query)) {
-    views = (await foldAllRestrictions(db, query)).filter((view) => view.id > after && restrictionMatches(view, query))
+    views = (await foldAllViews(db, restrictionViews, query)).filter(
+      (view) => view.id > after && restrictionMatches(view, query),
+    )
   } else {
     views = await selectRestrictions(db, query, after)
   }
@@ -73,25 +76,17 @@ export async function getRestriction(
   id: string,
   query: TemporalQuery = {},
 ): Promise<RestrictionView | undefined> {
-  if (isTemporal(query)) return foldRestriction(await restrictionEventsOf(db, id), query)
-  const result = await db.query<{ view: RestrictionView }>('SELECT view FROM read_models.restrictions WHERE id = $1', [
-    id,
-  ])
-  return result.rows[0]?.view
+  return getView(db, restrictionViews, id, query)
 }
 
 /** The version the read model has reached for a restriction (0 when unknown): for read-your-writes. */
 export async function restrictionVersion(db: Queryable, id: string): Promise<number> {
-  const result = await db.query<{ version: number }>('SELECT version FROM read_models.restrictions WHERE id = $1', [id])
-  return result.rows[0]?.version ?? 0
+  return viewVersion(db, restrictionViews, id)
 }
 
 export async function restrictionExists(db: Queryable, id: string): Promise<boolean> {
-  const result = await db.query('SELECT 1 FROM read_models.restriction_history WHERE restriction_id = $1 LIMIT 1', [id])
-  return result.rowCount === 1
+  return hasHistory(db, restrictionViews, id)
 }
-
-const HistoryCursor = z.object({ v: z.number().int() })
 
 /** A restriction's events, in stream order, as CloudEvents. */
 export async function restrictionHistory(
@@ -99,16 +94,7 @@ export async function restrictionHistory(
   id: string,
   query: TemporalQuery & { limit: number; cursor?: string | undefined },
 ) {
-  const after = query.cursor ? decodeCursor(HistoryCursor, query.cursor).v : 0
-  const events = (await restrictionEventsOf(db, id)).filter(
-    (event) => event.streamversion > after && visibleAt(event, query),
-  )
-  const page = events.slice(0, query.limit)
-  const last = page.at(-1)
-  return {
-    items: page,
-    nextCursor: events.length > query.limit && last ? encodeCursor({ v: last.streamversion }) : null,
-  }
+  return historyPage(db, restrictionViews, id, query)
 }
 
 async function selectRestrictions(
@@ -158,24 +144,4 @@ function restrictionMatches(view: RestrictionView, query: RestrictionFilters): b
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`)
-}
-
-async function restrictionEventsOf(db: Queryable, id: string): Promise<CloudEvent[]> {
-  const result = await db.query<{ event: CloudEvent }>(
-    'SELECT event FROM read_models.restriction_history WHERE restriction_id = $1 ORDER BY stream_version',
-    [id],
-  )
-  return result.rows.map((row) => row.event)
-}
-
-function foldRestriction(events: CloudEvent[], query: TemporalQuery): RestrictionView | undefined {
-  return events.filter((event) => visibleAt(event, query)).reduce(evolveRestrictionView, undefined)
-}
-
-async function foldAllRestrictions(db: Queryable, query: TemporalQuery): Promise<RestrictionView[]> {
-  const result = await db.query<{ events: CloudEvent[] }>(
-    `SELECT jsonb_agg(event ORDER BY stream_version) AS events
-     FROM read_models.restriction_history GROUP BY restriction_id ORDER BY restriction_id`,
-  )
-  return result.rows.flatMap((row) => foldRestriction(row.events, query) ?? [])
 }

@@ -1,9 +1,11 @@
-import { type CloudEvent, CountryCode, IsoDate, MaterialForm, RareEarthElement, ShipmentStatus } from '@ree/contracts'
+import { CountryCode, IsoDate, MaterialForm, RareEarthElement, ShipmentStatus } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { decodeCursor, encodeCursor, PageQuery } from '../cursor.ts'
-import { isTemporal, TemporalQuery, visibleAt } from '../temporal.ts'
-import { evolveShipmentView, type ShipmentView } from './shipment-view.ts'
+import { isTemporal, TemporalQuery } from '../temporal.ts'
+import { foldAllViews, getView, hasHistory, historyPage, viewVersion } from '../versioned-view.ts'
+import { shipmentViews } from './projection.ts'
+import type { ShipmentView } from './shipment-view.ts'
 
 type Queryable = pg.Pool | pg.ClientBase
 
@@ -31,7 +33,7 @@ const IdCursor = z.object({ id: z.string() })
 export async function listShipments(db: Queryable, query: ShipmentListQuery) {
   const after = query.cursor ? decodeCursor(IdCursor, query.cursor).id : ''
   const views = isTemporal(query)
-    ? (await foldAllShipments(db, query)).filter((view) => view.id > after && shipmentMatches(view, query))
+    ? (await foldAllViews(db, shipmentViews, query)).filter((view) => view.id > after && shipmentMatches(view, query))
     : await selectShipments(db, query, after, query.limit + 1)
   const page = views.slice(0, query.limit)
   const last = page.at(-1)
@@ -43,23 +45,17 @@ export async function getShipment(
   id: string,
   query: TemporalQuery = {},
 ): Promise<ShipmentView | undefined> {
-  if (isTemporal(query)) return foldShipment(await shipmentEventsOf(db, id), query)
-  const result = await db.query<{ view: ShipmentView }>('SELECT view FROM read_models.shipments WHERE id = $1', [id])
-  return result.rows[0]?.view
+  return getView(db, shipmentViews, id, query)
 }
 
 /** The version the read model has reached for a shipment (0 when unknown): for read-your-writes. */
 export async function shipmentVersion(db: Queryable, id: string): Promise<number> {
-  const result = await db.query<{ version: number }>('SELECT version FROM read_models.shipments WHERE id = $1', [id])
-  return result.rows[0]?.version ?? 0
+  return viewVersion(db, shipmentViews, id)
 }
 
 export async function shipmentExists(db: Queryable, id: string): Promise<boolean> {
-  const result = await db.query('SELECT 1 FROM read_models.shipment_history WHERE shipment_id = $1 LIMIT 1', [id])
-  return result.rowCount === 1
+  return hasHistory(db, shipmentViews, id)
 }
-
-const HistoryCursor = z.object({ v: z.number().int() })
 
 /** A shipment's events, in stream order, as CloudEvents. */
 export async function shipmentHistory(
@@ -67,16 +63,7 @@ export async function shipmentHistory(
   id: string,
   query: TemporalQuery & { limit: number; cursor?: string | undefined },
 ) {
-  const after = query.cursor ? decodeCursor(HistoryCursor, query.cursor).v : 0
-  const events = (await shipmentEventsOf(db, id)).filter(
-    (event) => event.streamversion > after && visibleAt(event, query),
-  )
-  const page = events.slice(0, query.limit)
-  const last = page.at(-1)
-  return {
-    items: page,
-    nextCursor: events.length > query.limit && last ? encodeCursor({ v: last.streamversion }) : null,
-  }
+  return historyPage(db, shipmentViews, id, query)
 }
 
 /** Every shipment that matches the filters, as it stands now: for the corridor read model. */
@@ -126,24 +113,4 @@ function shipmentMatches(view: ShipmentView, query: z.output<typeof ShipmentFilt
     (!query.dateFrom || view.flowDate >= query.dateFrom) &&
     (!query.dateTo || view.flowDate <= query.dateTo)
   )
-}
-
-async function shipmentEventsOf(db: Queryable, id: string): Promise<CloudEvent[]> {
-  const result = await db.query<{ event: CloudEvent }>(
-    'SELECT event FROM read_models.shipment_history WHERE shipment_id = $1 ORDER BY stream_version',
-    [id],
-  )
-  return result.rows.map((row) => row.event)
-}
-
-function foldShipment(events: CloudEvent[], query: TemporalQuery): ShipmentView | undefined {
-  return events.filter((event) => visibleAt(event, query)).reduce(evolveShipmentView, undefined)
-}
-
-async function foldAllShipments(db: Queryable, query: TemporalQuery): Promise<ShipmentView[]> {
-  const result = await db.query<{ events: CloudEvent[] }>(
-    `SELECT jsonb_agg(event ORDER BY stream_version) AS events
-     FROM read_models.shipment_history GROUP BY shipment_id ORDER BY shipment_id`,
-  )
-  return result.rows.flatMap((row) => foldShipment(row.events, query) ?? [])
 }
