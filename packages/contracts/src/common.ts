@@ -86,6 +86,9 @@ export const CommandProvenance = z.object({
 })
 export type CommandProvenance = z.infer<typeof CommandProvenance>
 
+/** A command's data: its validated body less `effectiveDate`, which rides in the event metadata. */
+export type CommandData<Body extends z.ZodType> = Omit<z.output<Body>, 'effectiveDate'>
+
 /** The provenance fields of a command body, as the event records them. */
 export function provenanceOf(body: Omit<CommandProvenance, 'effectiveDate'>): Provenance {
   const provenance: Provenance = { sources: body.sources, confidence: body.confidence }

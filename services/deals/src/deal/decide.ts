@@ -1,6 +1,7 @@
 import {
   type AmendDealBody,
   type ChangeDealStatusBody,
+  type CommandData,
   type DealEvent,
   type DealStatus,
   type DealStatusChangedEvent,
@@ -15,18 +16,15 @@ import {
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
-import type { z } from 'zod'
 import { type Deal, evolve, initialState } from './deal.ts'
-
-type Body<Schema extends z.ZodType> = Omit<z.output<Schema>, 'effectiveDate'>
 
 /** Commands are the validated bodies, with the deal id resolved. */
 export type DealCommand =
-  | { type: 'RecordDeal'; dealId: string; data: Omit<Body<typeof RecordDealBody>, 'id'> }
-  | { type: 'ChangeDealStatus'; dealId: string; data: Body<typeof ChangeDealStatusBody> }
-  | { type: 'AmendDeal'; dealId: string; data: Body<typeof AmendDealBody> }
-  | { type: 'RecordDealMilestone'; dealId: string; data: Body<typeof RecordDealMilestoneBody> }
-  | { type: 'RecordDealReport'; dealId: string; data: Body<typeof RecordDealReportBody> }
+  | { type: 'RecordDeal'; dealId: string; data: Omit<CommandData<typeof RecordDealBody>, 'id'> }
+  | { type: 'ChangeDealStatus'; dealId: string; data: CommandData<typeof ChangeDealStatusBody> }
+  | { type: 'AmendDeal'; dealId: string; data: CommandData<typeof AmendDealBody> }
+  | { type: 'RecordDealMilestone'; dealId: string; data: CommandData<typeof RecordDealMilestoneBody> }
+  | { type: 'RecordDealReport'; dealId: string; data: CommandData<typeof RecordDealReportBody> }
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const dealRules = {

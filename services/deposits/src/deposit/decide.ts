@@ -1,6 +1,7 @@
 import {
   type AdvanceDepositStageBody,
   type ChangeDepositOperatorsBody,
+  type CommandData,
   type CorrectDepositDetailsBody,
   type DepositEvent,
   DomainError,
@@ -13,20 +14,17 @@ import {
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
-import type { z } from 'zod'
 import { type Deposit, evolve, initialState } from './deposit.ts'
-
-type Body<Schema extends z.ZodType> = Omit<z.output<Schema>, 'effectiveDate'>
 
 /** Commands are the validated bodies, with the deposit id resolved. */
 export type DepositCommand =
-  | { type: 'RegisterDeposit'; depositId: string; data: Omit<Body<typeof RegisterDepositBody>, 'id'> }
-  | { type: 'CorrectDepositDetails'; depositId: string; data: Body<typeof CorrectDepositDetailsBody> }
-  | { type: 'PublishResourceEstimate'; depositId: string; data: Body<typeof PublishResourceEstimateBody> }
-  | { type: 'AdvanceDepositStage'; depositId: string; data: Body<typeof AdvanceDepositStageBody> }
-  | { type: 'ReverseDepositStage'; depositId: string; data: Body<typeof ReverseDepositStageBody> }
-  | { type: 'ReportProduction'; depositId: string; data: Body<typeof ReportProductionBody> }
-  | { type: 'ChangeDepositOperators'; depositId: string; data: Body<typeof ChangeDepositOperatorsBody> }
+  | { type: 'RegisterDeposit'; depositId: string; data: Omit<CommandData<typeof RegisterDepositBody>, 'id'> }
+  | { type: 'CorrectDepositDetails'; depositId: string; data: CommandData<typeof CorrectDepositDetailsBody> }
+  | { type: 'PublishResourceEstimate'; depositId: string; data: CommandData<typeof PublishResourceEstimateBody> }
+  | { type: 'AdvanceDepositStage'; depositId: string; data: CommandData<typeof AdvanceDepositStageBody> }
+  | { type: 'ReverseDepositStage'; depositId: string; data: CommandData<typeof ReverseDepositStageBody> }
+  | { type: 'ReportProduction'; depositId: string; data: CommandData<typeof ReportProductionBody> }
+  | { type: 'ChangeDepositOperators'; depositId: string; data: CommandData<typeof ChangeDepositOperatorsBody> }
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const depositRules = {

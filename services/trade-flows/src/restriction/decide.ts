@@ -1,4 +1,5 @@
 import {
+  type CommandData,
   DomainError,
   type ExpandRestrictionBody,
   type ImposeRestrictionBody,
@@ -10,18 +11,15 @@ import {
   type TradeFlowEvent,
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
-import type { z } from 'zod'
 import { evolve, initialState, type Restriction } from './restriction.ts'
-
-type Body<Schema extends z.ZodType> = Omit<z.output<Schema>, 'effectiveDate'>
 
 /** Commands are the validated bodies, with the restriction id resolved. */
 export type RestrictionCommand =
-  | { type: 'ImposeRestriction'; restrictionId: string; data: Omit<Body<typeof ImposeRestrictionBody>, 'id'> }
-  | { type: 'ExpandRestriction'; restrictionId: string; data: Body<typeof ExpandRestrictionBody> }
-  | { type: 'SuspendRestriction'; restrictionId: string; data: Body<typeof SuspendRestrictionBody> }
-  | { type: 'ReinstateRestriction'; restrictionId: string; data: Body<typeof ReinstateRestrictionBody> }
-  | { type: 'LiftRestriction'; restrictionId: string; data: Body<typeof LiftRestrictionBody> }
+  | { type: 'ImposeRestriction'; restrictionId: string; data: Omit<CommandData<typeof ImposeRestrictionBody>, 'id'> }
+  | { type: 'ExpandRestriction'; restrictionId: string; data: CommandData<typeof ExpandRestrictionBody> }
+  | { type: 'SuspendRestriction'; restrictionId: string; data: CommandData<typeof SuspendRestrictionBody> }
+  | { type: 'ReinstateRestriction'; restrictionId: string; data: CommandData<typeof ReinstateRestrictionBody> }
+  | { type: 'LiftRestriction'; restrictionId: string; data: CommandData<typeof LiftRestrictionBody> }
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const restrictionRules = {

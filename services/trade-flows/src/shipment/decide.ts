@@ -1,5 +1,6 @@
 import {
   type CancelShipmentBody,
+  type CommandData,
   type DeliverShipmentBody,
   type DiscloseShipmentQuantityBody,
   DomainError,
@@ -11,18 +12,15 @@ import {
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
-import type { z } from 'zod'
 import { evolve, initialState, type Shipment } from './shipment.ts'
-
-type Body<Schema extends z.ZodType> = Omit<z.output<Schema>, 'effectiveDate'>
 
 /** Commands are the validated bodies, with the shipment id resolved. */
 export type ShipmentCommand =
-  | { type: 'RecordShipment'; shipmentId: string; data: Omit<Body<typeof RecordShipmentBody>, 'id'> }
-  | { type: 'ShipShipment'; shipmentId: string; data: Body<typeof ShipShipmentBody> }
-  | { type: 'DeliverShipment'; shipmentId: string; data: Body<typeof DeliverShipmentBody> }
-  | { type: 'CancelShipment'; shipmentId: string; data: Body<typeof CancelShipmentBody> }
-  | { type: 'DiscloseShipmentQuantity'; shipmentId: string; data: Body<typeof DiscloseShipmentQuantityBody> }
+  | { type: 'RecordShipment'; shipmentId: string; data: Omit<CommandData<typeof RecordShipmentBody>, 'id'> }
+  | { type: 'ShipShipment'; shipmentId: string; data: CommandData<typeof ShipShipmentBody> }
+  | { type: 'DeliverShipment'; shipmentId: string; data: CommandData<typeof DeliverShipmentBody> }
+  | { type: 'CancelShipment'; shipmentId: string; data: CommandData<typeof CancelShipmentBody> }
+  | { type: 'DiscloseShipmentQuantity'; shipmentId: string; data: CommandData<typeof DiscloseShipmentQuantityBody> }
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const shipmentRules = {
