@@ -101,3 +101,16 @@ t.test('amounts and tonnages are bounded, so sums stay finite', async (t) => {
   t.equal((await api.inject('/v1/deals/aggregates')).statusCode, 200)
   t.equal((await api.inject('/v1/corridors')).statusCode, 200)
 })
+
+t.test('a forged deals cursor is bad input, whatever the sort', async (t) => {
+  const forged = (cursor: object) => Buffer.from(JSON.stringify(cursor)).toString('base64url')
+  for (const [sort, key] of [
+    ['-date', 'garbage'],
+    ['value', 'abc'],
+    ['date', '2025-13-45'],
+  ]) {
+    const response = await api.inject(`/v1/deals?sort=${sort}&cursor=${forged({ s: sort, k: key, id: 'x' })}`)
+    t.equal(response.statusCode, 400, `sort ${sort}, key ${key}`)
+    t.same(fieldsOf(response.body), ['querystring.cursor'])
+  }
+})

@@ -253,6 +253,7 @@ t.test('a delivered shipment cannot be cancelled', async (t) => {
   t.equal(cancelled.statusCode, 200, 'a booked one can')
   const again = await post('/v1/shipments/za-cn-test-ore/departures', body({}))
   t.equal(again.json().type, '/problems/shipment-cancelled')
+  await get(`/v1/shipments/za-cn-test-ore?minVersion=${cancelled.json().streamVersion}`)
   const corridors = await get('/v1/corridors?from=ZA&to=CN')
   t.same(corridors.items, [], 'a cancelled shipment is not a flow')
 })
@@ -453,4 +454,43 @@ t.test('documented in OpenAPI under their tags', async (t) => {
   ] as const) {
     t.ok(spec.paths[path]?.[method], `${method.toUpperCase()} ${path}`)
   }
+})
+
+t.test('a suspension survives an expansion, and a new end date extends or renews it', async (t) => {
+  const path = '/v1/restrictions/xx-test-suspended'
+  await post(
+    '/v1/restrictions',
+    body({
+      id: 'xx-test-suspended',
+      name: 'Test control on Dy',
+      actor: { type: 'country', country: 'CN' },
+      kind: 'export-control',
+      origin: 'CN',
+      elements: ['Dy'],
+      effectiveDate: '2025-01-01',
+    }),
+  )
+  t.equal(
+    (await post(`${path}/suspensions`, body({ until: '2025-06-30', effectiveDate: '2025-02-01' }))).statusCode,
+    200,
+  )
+  t.equal(
+    (await post(`${path}/expansions`, body({ addElements: ['Tb'], effectiveDate: '2025-03-01' }))).statusCode,
+    200,
+  )
+  await get(`${path}?minVersion=3`)
+  const inForce = async (date: string) => ids(await get(`/v1/restrictions?inForceOn=${date}&element=Dy&limit=100`))
+  t.notOk((await inForce('2025-04-01')).includes('xx-test-suspended'), 'suspended in April')
+  t.ok(
+    (await inForce('2025-08-01')).includes('xx-test-suspended'),
+    'in force again after the suspension ends, expansion or not',
+  )
+  t.equal((await get(path)).suspendedUntil, '2025-06-30')
+
+  const same = await post(`${path}/suspensions`, body({ until: '2025-06-30', effectiveDate: '2025-04-01' }))
+  t.equal(same.json().type, '/problems/restriction-already-suspended', 'the same suspension twice is refused')
+  const extended = await post(`${path}/suspensions`, body({ until: '2025-12-31', effectiveDate: '2025-09-01' }))
+  t.equal(extended.statusCode, 200, 'a suspension with a new end date is recorded (after the old one lapsed)')
+  await get(`${path}?minVersion=4`)
+  t.notOk((await inForce('2025-10-01')).includes('xx-test-suspended'), 'suspended again in October')
 })

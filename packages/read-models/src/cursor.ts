@@ -22,7 +22,10 @@ export function decodeCursor<Schema extends z.ZodType>(schema: Schema, cursor: s
 export const Page = <Item extends z.ZodType>(item: Item) =>
   z.object({
     items: z.array(item),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   })
 
 export const PageQuery = z.object({

@@ -1,4 +1,10 @@
-import { type CloudEvent, dealsContext, depositsContext, tradeFlowsContext, UnknownEventTypeError } from '@ree/contracts'
+import {
+  type CloudEvent,
+  dealsContext,
+  depositsContext,
+  tradeFlowsContext,
+  UnknownEventTypeError,
+} from '@ree/contracts'
 import type pg from 'pg'
 import { projectDealEvent } from './deals/projection.ts'
 import { projectDepositEvent } from './deposits/projection.ts'

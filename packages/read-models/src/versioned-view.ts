@@ -109,7 +109,7 @@ export async function historyPage<View>(
 }
 
 /** Every view folded from its history as of a past time, in id order. */
-export async function foldAllViews<View>(
+export async function foldAllViews<View extends { id: string }>(
   db: Queryable,
   model: VersionedView<View>,
   query: TemporalQuery,
@@ -118,7 +118,11 @@ export async function foldAllViews<View>(
     `SELECT jsonb_agg(event ORDER BY stream_version) AS events
      FROM read_models.${model.historyTable} GROUP BY ${model.historyKey} ORDER BY ${model.historyKey}`,
   )
-  return result.rows.flatMap((row) => foldView(model, row.events, query) ?? [])
+  // Sorted here, by code unit, because callers page with JavaScript comparisons and the
+  // database's collation (en_US ignores hyphens) need not agree with them.
+  return result.rows
+    .flatMap((row) => foldView(model, row.events, query) ?? [])
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
 async function eventsOf<View>(db: Queryable, model: VersionedView<View>, id: string): Promise<CloudEvent[]> {

@@ -150,6 +150,15 @@ t.test('suspended until a date, then reinstated or lifted', async (t) => {
     .when(command('SuspendRestriction', provenance))
     .thenThrows({ code: restrictionRules.alreadySuspended })
   given([imposed, suspended])
+    .when(command('SuspendRestriction', { until: '2026-11-10', ...provenance }))
+    .thenThrows({ code: restrictionRules.alreadySuspended }, 'the same suspension twice is refused')
+  given([imposed, suspended])
+    .when(command('SuspendRestriction', { until: '2027-11-10', ...provenance }))
+    .then(
+      [{ type: 'RestrictionSuspended', data: { restrictionId: 'cn-test', until: '2027-11-10', ...provenance } }],
+      'a new end date extends or renews the suspension',
+    )
+  given([imposed, suspended])
     .when(command('ReinstateRestriction', provenance))
     .then([
       {

@@ -19,7 +19,11 @@ export type DealAggregateQuery = z.output<typeof DealAggregateQuery>
 
 const DisclosedValue = z.object({
   currency: z.string(),
-  amount: z.number().meta({ description: 'The sum of the disclosed values, as stated: ranges and approximations count at their stated amount' }),
+  amount: z
+    .number()
+    .meta({
+      description: 'The sum of the disclosed values, as stated: ranges and approximations count at their stated amount',
+    }),
   deals: z.number().int(),
 })
 
@@ -60,7 +64,10 @@ function keysOf(view: DealView, by: DealAggregateDimension): string[] {
 
 /** Deal count and disclosed value per group, over the deals the filters select. */
 export async function aggregateDeals(db: pg.Pool | pg.ClientBase, query: DealAggregateQuery): Promise<DealAggregates> {
-  const groups = new Map<string, { deals: number; undisclosedValue: number; values: Map<string, { amount: number; deals: number }> }>()
+  const groups = new Map<
+    string,
+    { deals: number; undisclosedValue: number; values: Map<string, { amount: number; deals: number }> }
+  >()
   for (const view of await allDeals(db, query)) {
     for (const key of new Set(keysOf(view, query.by))) {
       const group = groups.get(key) ?? { deals: 0, undisclosedValue: 0, values: new Map() }

@@ -45,7 +45,11 @@ export const DepositDetail = DepositView.extend({
 }).meta({ id: 'DepositDetail' })
 
 /** A deal with its deposits resolved against the deposits read model, as of the same time. */
-export async function getDealDetail(db: Queryable, id: string, query: TemporalQuery = {}): Promise<DealDetail | undefined> {
+export async function getDealDetail(
+  db: Queryable,
+  id: string,
+  query: TemporalQuery = {},
+): Promise<DealDetail | undefined> {
   const view = await getDeal(db, id, query)
   if (!view) return undefined
   const deposits = await Promise.all(

@@ -1,12 +1,4 @@
-import {
-  CountryCode,
-  DealKind,
-  DealStatus,
-  IsoDate,
-  RareEarthElement,
-  Slug,
-  SupplyChainStage,
-} from '@ree/contracts'
+import { CountryCode, DealKind, DealStatus, IsoDate, RareEarthElement, Slug, SupplyChainStage } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { decodeCursor, encodeCursor, InvalidCursorError, PageQuery } from '../cursor.ts'
@@ -23,18 +15,17 @@ export const DealFilters = z.object({
   element: RareEarthElement.optional(),
   stage: SupplyChainStage.optional(),
   deposit: Slug.optional().meta({ description: 'A linked deposit id' }),
-  from: IsoDate.optional().meta({ description: "Only deals whose date (when they first became known) is on or after this" }),
+  from: IsoDate.optional().meta({
+    description: 'Only deals whose date (when they first became known) is on or after this',
+  }),
   to: IsoDate.optional().meta({ description: 'Only deals whose date is on or before this' }),
 })
 export type DealFilters = z.output<typeof DealFilters>
 
-export const DealSort = z
-  .enum(['date', '-date', 'value', '-value'])
-  .default('-date')
-  .meta({
-    description:
-      'By date (when the deal first became known) or by disclosed value (its amount, whatever the currency); `-` for descending. Deals without a disclosed value come last either way.',
-  })
+export const DealSort = z.enum(['date', '-date', 'value', '-value']).default('-date').meta({
+  description:
+    'By date (when the deal first became known) or by disclosed value (its amount, whatever the currency); `-` for descending. Deals without a disclosed value come last either way.',
+})
 type DealSort = z.output<typeof DealSort>
 
 export const DealListQuery = DealFilters.extend({ sort: DealSort }).extend(PageQuery.shape).extend(TemporalQuery.shape)
@@ -47,17 +38,21 @@ type Queryable = pg.Pool | pg.ClientBase
 export async function listDeals(db: Queryable, query: DealListQuery) {
   const cursor = query.cursor ? decodeCursor(DealCursor, query.cursor) : undefined
   if (cursor && cursor.s !== query.sort) throw new InvalidCursorError('cursor was issued for another sort order')
+  if (cursor && !validSortKey(cursor.k, query.sort)) throw new InvalidCursorError('cursor is not one this API returned')
   const views = isTemporal(query)
-    ? sortViews((await foldAllViews(db, dealViews, query)).filter((view) => matches(view, query)), query.sort).filter(
-        (view) => !cursor || isAfter(view, cursor, query.sort),
-      )
+    ? sortViews(
+        (await foldAllViews(db, dealViews, query)).filter((view) => matches(view, query)),
+        query.sort,
+      ).filter((view) => !cursor || isAfter(view, cursor, query.sort))
     : await selectCurrent(db, query, cursor)
   const page = views.slice(0, query.limit)
   const last = page.at(-1)
   return {
     items: page,
     nextCursor:
-      views.length > query.limit && last ? encodeCursor({ s: query.sort, k: String(sortKey(last, query.sort)), id: last.id }) : null,
+      views.length > query.limit && last
+        ? encodeCursor({ s: query.sort, k: String(sortKey(last, query.sort)), id: last.id })
+        : null,
   }
 }
 
@@ -116,6 +111,12 @@ function sortViews(views: DealView[], sort: DealSort): DealView[] {
   return views.sort((a, b) => compare(a, b, sort))
 }
 
+/** A sort key as `listDeals` writes it into cursors: a date, or a number (±Infinity for undisclosed values). */
+function validSortKey(key: string, sort: DealSort): boolean {
+  if (sort === 'date' || sort === '-date') return IsoDate.safeParse(key).success
+  return key === 'Infinity' || key === '-Infinity' || (key.trim() !== '' && Number.isFinite(Number(key)))
+}
+
 function isAfter(view: DealView, cursor: z.output<typeof DealCursor>, sort: DealSort): boolean {
   const key = sort === 'date' || sort === '-date' ? cursor.k : Number(cursor.k)
   const own = sortKey(view, sort)
@@ -135,7 +136,8 @@ async function selectCurrent(
     conditions.push(sql(`$${values.length}`))
   }
   if (query.country) add((p) => `${p} = ANY (countries)`, query.country)
-  if (query.party) add((p) => `EXISTS (SELECT 1 FROM unnest(parties) party WHERE party ILIKE ${p})`, `%${escapeLike(query.party)}%`)
+  if (query.party)
+    add((p) => `EXISTS (SELECT 1 FROM unnest(parties) party WHERE party ILIKE ${p})`, `%${escapeLike(query.party)}%`)
   if (query.kind) add((p) => `${p} = ANY (kinds)`, query.kind)
   if (query.status) add((p) => `status = ${p}`, query.status)
   if (query.element) add((p) => `${p} = ANY (elements)`, query.element)

@@ -32,7 +32,11 @@ export async function listDeposits(db: Queryable, query: DepositListQuery) {
   return { items: page, nextCursor: views.length > query.limit && last ? encodeCursor({ id: last.id }) : null }
 }
 
-export async function getDeposit(db: Queryable, id: string, query: TemporalQuery = {}): Promise<DepositView | undefined> {
+export async function getDeposit(
+  db: Queryable,
+  id: string,
+  query: TemporalQuery = {},
+): Promise<DepositView | undefined> {
   return getView(db, depositViews, id, query)
 }
 
@@ -63,7 +67,8 @@ async function selectCurrent(db: Queryable, query: DepositListQuery, after: stri
   if (query.country) add((p) => `country = ${p}`, query.country)
   if (query.element) add((p) => `${p} = ANY (elements)`, query.element)
   if (query.stage) add((p) => `stage = ${p}`, query.stage)
-  if (query.operator) add((p) => `EXISTS (SELECT 1 FROM unnest(operators) o WHERE o ILIKE ${p})`, `%${escapeLike(query.operator)}%`)
+  if (query.operator)
+    add((p) => `EXISTS (SELECT 1 FROM unnest(operators) o WHERE o ILIKE ${p})`, `%${escapeLike(query.operator)}%`)
   if (query.q) add((p) => `name ILIKE ${p}`, `%${escapeLike(query.q)}%`)
   values.push(query.limit + 1)
   const result = await db.query<{ view: DepositView }>(

@@ -80,7 +80,9 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
   if (!view) return undefined
   switch (domainEvent.type) {
     case 'DepositDetailsCorrected': {
-      const changes = Object.fromEntries(Object.entries(domainEvent.data.changes).filter(([, value]) => value !== undefined))
+      const changes = Object.fromEntries(
+        Object.entries(domainEvent.data.changes).filter(([, value]) => value !== undefined),
+      )
       const next = { ...view, ...changes, ...base } as DepositView
       next.countryName = countryName(next.country)
       return next
@@ -88,7 +90,10 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
     case 'ResourceEstimatePublished':
       return {
         ...view,
-        resourceEstimates: [...view.resourceEstimates, { estimate: domainEvent.data.estimate, ...factOf(event, domainEvent.data) }],
+        resourceEstimates: [
+          ...view.resourceEstimates,
+          { estimate: domainEvent.data.estimate, ...factOf(event, domainEvent.data) },
+        ],
         ...base,
       }
     case 'DepositStageAdvanced':
@@ -101,7 +106,13 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
         ...factOf(event, domainEvent.data),
       }
       if (domainEvent.type === 'DepositStageReversed') change.reason = domainEvent.data.reason
-      return { ...view, stage: to, stageSince: event.effectivedate, stageHistory: [...view.stageHistory, change], ...base }
+      return {
+        ...view,
+        stage: to,
+        stageSince: event.effectivedate,
+        stageHistory: [...view.stageHistory, change],
+        ...base,
+      }
     }
     case 'ProductionReported':
       return {

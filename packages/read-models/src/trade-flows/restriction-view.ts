@@ -46,12 +46,9 @@ export const RestrictionView = z
     imposedOn: IsoDate.meta({ description: 'The day it took effect' }),
     suspendedUntil: IsoDate.optional().meta({ description: 'While suspended: the last day of the suspension' }),
     statusHistory: z.array(RestrictionChange),
-    inForce: z
-      .boolean()
-      .optional()
-      .meta({
-        description: 'With `inForceOn`: whether it was in force that day (a suspension ends after its last day)',
-      }),
+    inForce: z.boolean().optional().meta({
+      description: 'With `inForceOn`: whether it was in force that day (a suspension ends after its last day)',
+    }),
     version: z.number().int().meta({ description: 'Stream version; the ETag of this restriction' }),
     lastRecordedAt: z.string(),
   })
@@ -79,7 +76,8 @@ function withChange(view: RestrictionView, change: RestrictionChange): Restricti
     statusSince: view.status === change.status ? view.statusSince : change.effectiveDate,
     statusHistory: [...view.statusHistory, change],
   }
-  if (change.status === 'suspended' && change.until !== undefined) next.suspendedUntil = change.until
+  const until = change.status === 'suspended' ? (change.until ?? view.suspendedUntil) : undefined
+  if (until !== undefined) next.suspendedUntil = until
   return next
 }
 

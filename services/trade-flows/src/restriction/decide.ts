@@ -75,8 +75,15 @@ export function decide(command: RestrictionCommand, state: Restriction): Restric
       ]
     }
     case 'SuspendRestriction': {
-      if (state.status === 'suspended') {
-        throw new DomainError(restrictionRules.alreadySuspended, `restriction ${restrictionId} is already suspended`)
+      // A suspension with a new end date extends or renews one (also after it has lapsed).
+      if (
+        state.status === 'suspended' &&
+        (command.data.until === undefined || command.data.until === state.suspendedUntil)
+      ) {
+        throw new DomainError(
+          restrictionRules.alreadySuspended,
+          `restriction ${restrictionId} is already suspended${state.suspendedUntil ? ` until ${state.suspendedUntil}` : ''}: give a new \`until\` to extend or renew it`,
+        )
       }
       const until = command.data.until === undefined ? {} : { until: command.data.until }
       return [{ type: 'RestrictionSuspended', data: { restrictionId, ...until, ...legalReference, ...provenance } }]

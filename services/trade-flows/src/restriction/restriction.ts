@@ -3,7 +3,14 @@ import type { MaterialForm, RareEarthElement, RestrictionStatus, TradeFlowEvent 
 /** What the decider needs to know about a restriction to judge the next command. */
 export type Restriction =
   | { status: 'unrecorded' }
-  | { status: RestrictionStatus; id: string; elements: RareEarthElement[]; forms: MaterialForm[] }
+  | {
+      status: RestrictionStatus
+      id: string
+      elements: RareEarthElement[]
+      forms: MaterialForm[]
+      /** While suspended: the last day of the suspension, when one was given. */
+      suspendedUntil?: string
+    }
 
 export const initialState: Restriction = { status: 'unrecorded' }
 
@@ -24,12 +31,20 @@ export function evolve(state: Restriction, event: TradeFlowEvent): Restriction {
             elements: [...state.elements, ...event.data.addedElements],
             forms: [...state.forms, ...event.data.addedForms],
           }
-    case 'RestrictionSuspended':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'suspended' }
+    case 'RestrictionSuspended': {
+      if (state.status === 'unrecorded') return state
+      const { suspendedUntil: _previous, ...rest } = state
+      const until = event.data.until
+      return until === undefined
+        ? { ...rest, status: 'suspended' }
+        : { ...rest, status: 'suspended', suspendedUntil: until }
+    }
     case 'RestrictionReinstated':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'in-force' }
-    case 'RestrictionLifted':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'lifted' }
+    case 'RestrictionLifted': {
+      if (state.status === 'unrecorded') return state
+      const { suspendedUntil: _previous, ...rest } = state
+      return { ...rest, status: event.type === 'RestrictionReinstated' ? 'in-force' : 'lifted' }
+    }
     case 'ShipmentRecorded':
     case 'ShipmentShipped':
     case 'ShipmentDelivered':
