@@ -53,14 +53,31 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
     channels[`${channel}DeadLetters`] = {
       address: `${context.topic}.dlq`,
       title: `${context.name} dead letters`,
-      description:
-        'Events the projection could not apply, as received, with headers dlq-error, dlq-topic, dlq-partition and dlq-offset.',
+      description: 'Events the projection could not apply, as received, with the error that set them aside.',
+      messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
     }
     operations[`receive${channel}`] = {
       action: 'receive',
       channel: { $ref: `#/channels/${channel}` },
       messages: Object.keys(refs).map((name) => ({ $ref: `#/channels/${channel}/messages/${name}` })),
     }
+  }
+  messages.DeadLetter = {
+    name: 'DeadLetter',
+    title: 'A message the projection set aside',
+    summary: 'The original key, value and headers, unchanged (the value may not even be JSON), plus dlq-* headers.',
+    headers: {
+      type: 'object',
+      required: ['dlq-error', 'dlq-topic', 'dlq-partition', 'dlq-offset'],
+      properties: {
+        'dlq-error': { type: 'string', description: 'Why it could not be applied' },
+        'dlq-topic': { type: 'string' },
+        'dlq-partition': { type: 'string' },
+        'dlq-offset': { type: 'string' },
+      },
+    },
+    payload: { description: 'The original message value, as received' },
+    bindings: { kafka: { key: { type: 'string', description: 'The original key' } } },
   }
   return {
     asyncapi: '3.0.0',
