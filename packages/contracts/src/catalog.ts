@@ -29,9 +29,14 @@ export interface ContextDefinition<Events extends readonly EventDefinition[] = r
   events: Events
 }
 
-/** The domain event a definition describes: `{ type: 'DepositRegistered', data }`. */
+/**
+ * The domain event a definition describes: `{ type: 'DepositRegistered', data }`, with
+ * `metadata` when it was read back from the store (a decider's new events have none yet).
+ */
 export type DomainEventOf<Def> =
-  Def extends EventDefinition<infer Name, infer Data> ? { type: Name; data: z.output<Data> } : never
+  Def extends EventDefinition<infer Name, infer Data>
+    ? { type: Name; data: z.output<Data>; metadata?: { effectiveDate: string } }
+    : never
 
 /** Metadata every stored event carries besides its data. */
 export interface EventMetadata {
@@ -58,7 +63,11 @@ export function decodeEvent<Events extends readonly EventDefinition[]>(
 ): DomainEventOf<Events[number]> {
   const definition = context.events.find((candidate) => candidate.type === event.type)
   if (!definition) throw new UnknownEventTypeError(event.type)
-  return { type: definition.name, data: definition.data.parse(event.data) } as DomainEventOf<Events[number]>
+  return {
+    type: definition.name,
+    data: definition.data.parse(event.data),
+    metadata: { effectiveDate: event.effectivedate },
+  } as unknown as DomainEventOf<Events[number]>
 }
 
 export function eventTypeOf(context: ContextDefinition, name: string): string {

@@ -201,13 +201,9 @@ const termFields = {
     .max(20)
     .meta({ description: 'Other commodities covered', examples: [['antimony', 'copper']] }),
   stages: z.array(SupplyChainStage).max(7).refine(unique(String), 'each stage may appear once'),
-  depositIds: z
-    .array(Slug)
-    .max(20)
-    .refine(unique(String), 'each deposit may appear once')
-    .meta({
-      description: 'Deposits the deal concerns; an id the ledger does not know is kept and shown as unresolved',
-    }),
+  depositIds: z.array(Slug).max(20).refine(unique(String), 'each deposit may appear once').meta({
+    description: 'Deposits the deal concerns; an id the ledger does not know is kept and shown as unresolved',
+  }),
 }
 
 /** What the parties agreed: amendable, each change dated and sourced. */

@@ -102,7 +102,12 @@ export const ResourceEstimate = z
       ])
       .default('unclassified'),
     oreTonnes: z.number().positive().max(MAX_QUANTITY).optional(),
-    oreTonnesMax: z.number().positive().max(MAX_QUANTITY).optional().meta({ description: 'Upper end where the source gives a range' }),
+    oreTonnesMax: z
+      .number()
+      .positive()
+      .max(MAX_QUANTITY)
+      .optional()
+      .meta({ description: 'Upper end where the source gives a range' }),
     treoGradePercent: z.number().gt(0).max(100).optional(),
     treoGradePercentMax: z.number().gt(0).max(100).optional(),
     containedTreoTonnes: z.number().positive().max(MAX_QUANTITY).optional(),

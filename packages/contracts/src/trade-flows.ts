@@ -93,9 +93,10 @@ export const ShipmentCancelled = defineEvent(
 export const ShipmentQuantityDisclosed = defineEvent(
   'ShipmentQuantityDisclosed',
   'ree.shipment.quantity-disclosed.v1',
-  ShipmentRef.extend({ quantityTonnes: z.number().positive().max(MAX_QUANTITY).optional(), value: Money.optional() }).extend(
-    Provenance.shape,
-  ),
+  ShipmentRef.extend({
+    quantityTonnes: z.number().positive().max(MAX_QUANTITY).optional(),
+    value: Money.optional(),
+  }).extend(Provenance.shape),
 )
 
 // Trade restrictions
@@ -142,7 +143,13 @@ export const RestrictionDetails = z.object({
   name: z.string().trim().min(1).max(300),
   actor: RestrictionActor,
   kind: RestrictionKind,
-  tariffRatePercent: z.number().positive().max(MAX_QUANTITY).max(1000).optional().meta({ description: 'Given for tariffs only' }),
+  tariffRatePercent: z
+    .number()
+    .positive()
+    .max(MAX_QUANTITY)
+    .max(1000)
+    .optional()
+    .meta({ description: 'Given for tariffs only' }),
   origin: CountryCode.meta({ description: 'The country the restricted material leaves' }),
   destinations: RestrictionDestinations.default('all'),
   elements: Elements.default([]).meta({ description: 'Empty when the measure names no element: it covers them all' }),

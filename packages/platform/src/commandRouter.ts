@@ -26,7 +26,7 @@ export interface CommandRouterOptions<Events extends readonly EventDefinition[],
   /** The public path of one entity, for `Location`. */
   location: (id: string) => string
   /** Builds the domain command from a validated body (without `effectiveDate`). */
-  toCommand: (name: string, id: string, data: Record<string, unknown>) => Command
+  toCommand: (name: string, id: string, data: Record<string, unknown>, effectiveDate: string) => Command
 }
 
 const IdParams = z.object({ id: Slug })
@@ -74,7 +74,7 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
             decider: options.decider,
             streamId: options.streamId(id),
             subject: id,
-            command: options.toCommand(route.name, id, data),
+            command: options.toCommand(route.name, id, data, effectiveDate),
             metadata: { effectiveDate, correlationId: context.correlationId, causationId: context.causationId },
             ifMatch: context.ifMatch,
             idempotency: context.idempotency,

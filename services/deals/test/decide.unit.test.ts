@@ -64,7 +64,9 @@ t.test('recording', async (t) => {
   given([recorded()])
     .when(command('RecordDeal', { ...terms, status: 'reported', ...provenance }))
     .thenThrows({ code: dealRules.alreadyRecorded }, 'refuses an id that is taken')
-  given([]).when(changeTo('signed')).thenThrows({ code: dealRules.notFound }, 'refuses a status change of an unknown deal')
+  given([])
+    .when(changeTo('signed'))
+    .thenThrows({ code: dealRules.notFound }, 'refuses a status change of an unknown deal')
   given([])
     .when(command('RecordDealMilestone', { milestone: { kind: 'financing-closed' }, ...provenance }))
     .thenThrows({ code: dealRules.notFound }, 'and a milestone of one')
@@ -74,7 +76,12 @@ t.test('the status moves forward from talks to completion, with the statement an
   const given = deciderSpec(dealDecider, t)
   given([recorded('reported')])
     .when(changeTo('mou', { statement: 'MoU signed', by: 'both parties' }))
-    .then([{ type: 'DealMouSigned', data: { dealId, from: 'reported', statement: 'MoU signed', by: 'both parties', ...provenance } }])
+    .then([
+      {
+        type: 'DealMouSigned',
+        data: { dealId, from: 'reported', statement: 'MoU signed', by: 'both parties', ...provenance },
+      },
+    ])
   given(along('mou'))
     .when(changeTo('signed'))
     .then([moved('mou', 'signed')], 'an MoU becomes binding when signed')
@@ -84,7 +91,9 @@ t.test('the status moves forward from talks to completion, with the statement an
   given(along('signed', 'in-effect'))
     .when(changeTo('completed'))
     .then([moved('in-effect', 'completed')])
-  given(along('mou')).when(changeTo('mou')).thenThrows({ code: dealRules.statusUnchanged }, 'the same status twice is refused')
+  given(along('mou'))
+    .when(changeTo('mou'))
+    .thenThrows({ code: dealRules.statusUnchanged }, 'the same status twice is refused')
 })
 
 t.test('the status never goes back along the way', async (t) => {
@@ -124,7 +133,10 @@ t.test('a denied report comes back only through a new report', async (t) => {
   const given = deciderSpec(dealDecider, t)
   given(along('reported'))
     .when(changeTo('denied', { by: 'Türkiye' }))
-    .then([{ type: 'DealDenied', data: { dealId, from: 'reported', by: 'Türkiye', ...provenance } }], 'talks can be denied')
+    .then(
+      [{ type: 'DealDenied', data: { dealId, from: 'reported', by: 'Türkiye', ...provenance } }],
+      'talks can be denied',
+    )
   given(along('announced'))
     .when(changeTo('denied'))
     .then([moved('announced', 'denied')], 'so can an announcement')
@@ -172,9 +184,20 @@ t.test('amendments record the new terms and the previous ones', async (t) => {
   const given = deciderSpec(dealDecider, t)
   const value = { amount: 258_000_000, currency: 'USD', bound: 'approximately' as const }
   given(along('signed'))
-    .when(command('AmendDeal', { changes: { value, stages: ['separation-refining'] }, description: 'raised', ...provenance }))
+    .when(
+      command('AmendDeal', {
+        changes: { value, stages: ['separation-refining'] },
+        description: 'raised',
+        ...provenance,
+      }),
+    )
     .then(
-      [{ type: 'DealAmended', data: { dealId, changes: { value }, previous: {}, description: 'raised', ...provenance } }],
+      [
+        {
+          type: 'DealAmended',
+          data: { dealId, changes: { value }, previous: {}, description: 'raised', ...provenance },
+        },
+      ],
       'only what changes is recorded; an undisclosed value had no previous value',
     )
   const amended: DealEvent = { type: 'DealAmended', data: { dealId, changes: { value }, previous: {}, ...provenance } }
@@ -198,4 +221,15 @@ t.test('reports are kept whatever the status, even where they disagree', async (
       .when(command('RecordDealReport', { report, confidence: 'low', sources: provenance.sources }))
       .then([{ type: 'DealReportRecorded', data: { dealId, report, confidence: 'low', sources: provenance.sources } }])
   }
+})
+
+t.test('a status change may not be dated before the status it follows', async (t) => {
+  const given = deciderSpec(dealDecider, t)
+  const reportedOn = { ...recorded('reported'), metadata: { effectiveDate: '2025-10-06' } } as DealEvent
+  given([reportedOn])
+    .when({ ...changeTo('signed'), effectiveDate: '2025-10-05' } as DealCommand)
+    .thenThrows({ code: dealRules.datedBeforeCurrentStatus })
+  given([reportedOn])
+    .when({ ...changeTo('signed'), effectiveDate: '2025-10-06' } as DealCommand)
+    .then([moved('reported', 'signed')], 'the same day is accepted')
 })

@@ -211,3 +211,29 @@ t.test('corrections, estimates and operators', async (t) => {
       },
     ])
 })
+
+t.test('a stage change may not be dated before the stage it follows', async (t) => {
+  const given = deciderSpec(depositDecider, t)
+  const since2018 = { ...registered, metadata: { effectiveDate: '2018-01-01' } }
+  const dated = (effectiveDate: string) =>
+    ({ ...command('AdvanceDepositStage', { stage: 'closed', ...provenance }), effectiveDate }) as DepositCommand
+  given([since2018])
+    .when(dated('2017-12-31'))
+    .thenThrows({ code: depositRules.datedBeforeCurrentStage }, 'an earlier date is refused')
+  given([since2018])
+    .when(dated('2018-01-01'))
+    .then(
+      [
+        {
+          type: 'DepositStageAdvanced',
+          data: { depositId: 'mountain-pass', from: 'production', to: 'closed', ...provenance },
+        },
+      ],
+      'the same day or later is accepted',
+    )
+  const reversal = {
+    ...command('ReverseDepositStage', { stage: 'exploration', reason: 'x', ...provenance }),
+    effectiveDate: '1990-01-01',
+  } as DepositCommand
+  given([since2018]).when(reversal).thenThrows({ code: depositRules.datedBeforeCurrentStage }, 'reversals too')
+})

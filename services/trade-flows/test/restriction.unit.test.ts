@@ -179,3 +179,20 @@ t.test('suspended until a date, then reinstated or lifted', async (t) => {
     .thenThrows({ code: restrictionRules.lifted }, 'a lifted restriction is not reinstated')
   given([imposed, lifted]).when(command('SuspendRestriction', provenance)).thenThrows({ code: restrictionRules.lifted })
 })
+
+t.test('a restriction changes no earlier than its current status began', async (t) => {
+  const given = deciderSpec(restrictionDecider, t)
+  const imposedOn = { ...imposed, metadata: { effectiveDate: '2025-04-04' } } as TradeFlowEvent
+  given([imposedOn])
+    .when({
+      ...command('SuspendRestriction', { until: '2026-11-10', ...provenance }),
+      effectiveDate: '2025-04-03',
+    } as RestrictionCommand)
+    .thenThrows({ code: restrictionRules.datedBeforeCurrentStatus })
+  given([imposedOn])
+    .when({
+      ...command('SuspendRestriction', { until: '2026-11-10', ...provenance }),
+      effectiveDate: '2025-11-07',
+    } as RestrictionCommand)
+    .then([suspended])
+})

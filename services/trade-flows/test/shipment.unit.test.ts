@@ -215,3 +215,14 @@ t.test('tonnage disclosed later', async (t) => {
       'only what changes is recorded',
     )
 })
+
+t.test('a shipment moves on no earlier than the status it is at', async (t) => {
+  const given = deciderSpec(shipmentDecider, t)
+  const shippedOn = { ...recorded('shipped'), metadata: { effectiveDate: '2025-09-20' } } as TradeFlowEvent
+  given([shippedOn])
+    .when({ ...command('DeliverShipment', provenance), effectiveDate: '2025-09-19' } as ShipmentCommand)
+    .thenThrows({ code: shipmentRules.datedBeforeCurrentStatus }, 'delivered before it was shipped is refused')
+  given([shippedOn])
+    .when({ ...command('DeliverShipment', provenance), effectiveDate: '2025-10-02' } as ShipmentCommand)
+    .then([delivered])
+})

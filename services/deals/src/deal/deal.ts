@@ -5,6 +5,7 @@ import {
   type DealTerms,
   dealStatusOfEvent,
   isDealProgress,
+  statusSinceOf,
 } from '@ree/contracts'
 
 /** What the decider needs to know about a deal to judge the next command. */
@@ -14,6 +15,8 @@ export type Deal =
       recorded: true
       id: string
       status: DealStatus
+      /** When the current status began, where the history says. */
+      statusSince?: string
       /** How far along the way from talks to completion the deal has come; stalled and denied keep it. */
       progress: DealProgress
       terms: DealTerms
@@ -29,7 +32,7 @@ export function evolve(state: Deal, event: DealEvent): Deal {
       const terms: DealTerms = { name, parties, kinds, elements, commodities, stages, depositIds }
       if (summary !== undefined) terms.summary = summary
       if (value !== undefined) terms.value = value
-      return { recorded: true, id: dealId, status, progress: status, terms }
+      return { recorded: true, id: dealId, status, progress: status, terms, ...statusSinceOf(event) }
     }
     case 'DealReported':
     case 'DealAnnounced':
@@ -42,7 +45,7 @@ export function evolve(state: Deal, event: DealEvent): Deal {
     case 'DealDenied': {
       if (!state.recorded) return state
       const status = dealStatusOfEvent(event.type)
-      return { ...state, status, progress: isDealProgress(status) ? status : state.progress }
+      return { ...state, status, progress: isDealProgress(status) ? status : state.progress, ...statusSinceOf(event) }
     }
     case 'DealAmended':
       return state.recorded ? { ...state, terms: applyChanges(state.terms, event.data.changes) } : state

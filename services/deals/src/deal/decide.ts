@@ -6,6 +6,7 @@ import {
   type DealStatus,
   type DealStatusChangedEvent,
   DomainError,
+  refuseIfDatedBefore,
   dealProgressRank,
   dealStatusEvents,
   isDealProgress,
@@ -20,11 +21,16 @@ import { type Deal, evolve, initialState } from './deal.ts'
 
 /** Commands are the validated bodies, with the deal id resolved. */
 export type DealCommand =
-  | { type: 'RecordDeal'; dealId: string; data: Omit<CommandData<typeof RecordDealBody>, 'id'> }
-  | { type: 'ChangeDealStatus'; dealId: string; data: CommandData<typeof ChangeDealStatusBody> }
-  | { type: 'AmendDeal'; dealId: string; data: CommandData<typeof AmendDealBody> }
-  | { type: 'RecordDealMilestone'; dealId: string; data: CommandData<typeof RecordDealMilestoneBody> }
-  | { type: 'RecordDealReport'; dealId: string; data: CommandData<typeof RecordDealReportBody> }
+  | { type: 'RecordDeal'; dealId: string; data: Omit<CommandData<typeof RecordDealBody>, 'id'>; effectiveDate?: string }
+  | { type: 'ChangeDealStatus'; dealId: string; data: CommandData<typeof ChangeDealStatusBody>; effectiveDate?: string }
+  | { type: 'AmendDeal'; dealId: string; data: CommandData<typeof AmendDealBody>; effectiveDate?: string }
+  | {
+      type: 'RecordDealMilestone'
+      dealId: string
+      data: CommandData<typeof RecordDealMilestoneBody>
+      effectiveDate?: string
+    }
+  | { type: 'RecordDealReport'; dealId: string; data: CommandData<typeof RecordDealReportBody>; effectiveDate?: string }
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const dealRules = {
@@ -39,18 +45,24 @@ export const dealRules = {
   milestoneOnTerminatedDeal: 'milestone-on-terminated-deal',
   milestoneOnDeniedDeal: 'milestone-on-denied-deal',
   amendmentChangesNothing: 'amendment-changes-nothing',
+  datedBeforeCurrentStatus: 'dated-before-current-status',
 } as const
 
 export function decide(command: DealCommand, state: Deal): DealEvent[] {
   const dealId = command.dealId
   if (command.type === 'RecordDeal') {
-    if (state.recorded) throw new DomainError(dealRules.alreadyRecorded, `deal ${dealId} is already recorded`, 'conflict')
+    if (state.recorded)
+      throw new DomainError(dealRules.alreadyRecorded, `deal ${dealId} is already recorded`, 'conflict')
     return [{ type: 'DealRecorded', data: { dealId, ...command.data } }]
   }
   if (!state.recorded) throw new DomainError(dealRules.notFound, `no deal ${dealId} is recorded`, 'not-found')
   const provenance = provenanceOf(command.data)
   switch (command.type) {
     case 'ChangeDealStatus': {
+      refuseIfDatedBefore(command.effectiveDate, state.statusSince, {
+        code: dealRules.datedBeforeCurrentStatus,
+        current: `the deal has been ${state.status}`,
+      })
       const { status: to, statement, by } = command.data
       assertTransition(state, to)
       const data: DealStatusChangedEvent['data'] = { dealId, from: state.status, ...provenance }
@@ -82,7 +94,10 @@ export function decide(command: DealCommand, state: Deal): DealEvent[] {
     }
     case 'RecordDealMilestone':
       if (state.status === 'terminated') {
-        throw new DomainError(dealRules.milestoneOnTerminatedDeal, `deal ${dealId} is terminated: it takes no milestones`)
+        throw new DomainError(
+          dealRules.milestoneOnTerminatedDeal,
+          `deal ${dealId} is terminated: it takes no milestones`,
+        )
       }
       if (state.status === 'denied') {
         throw new DomainError(

@@ -11,6 +11,6 @@ export function dealRoutes(pool: pg.Pool) {
     decider: dealDecider,
     streamId: (id) => `deal-${id}`,
     location: (id) => `/v1/deals/${id}`,
-    toCommand: (name, dealId, data) => ({ type: name, dealId, data }) as DealCommand,
+    toCommand: (name, dealId, data, effectiveDate) => ({ type: name, dealId, data, effectiveDate }) as DealCommand,
   })
 }

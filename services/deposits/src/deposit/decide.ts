@@ -5,6 +5,7 @@ import {
   type CorrectDepositDetailsBody,
   type DepositEvent,
   DomainError,
+  refuseIfDatedBefore,
   depositStageRank,
   provenanceOf,
   type PublishResourceEstimateBody,
@@ -18,13 +19,48 @@ import { type Deposit, evolve, initialState } from './deposit.ts'
 
 /** Commands are the validated bodies, with the deposit id resolved. */
 export type DepositCommand =
-  | { type: 'RegisterDeposit'; depositId: string; data: Omit<CommandData<typeof RegisterDepositBody>, 'id'> }
-  | { type: 'CorrectDepositDetails'; depositId: string; data: CommandData<typeof CorrectDepositDetailsBody> }
-  | { type: 'PublishResourceEstimate'; depositId: string; data: CommandData<typeof PublishResourceEstimateBody> }
-  | { type: 'AdvanceDepositStage'; depositId: string; data: CommandData<typeof AdvanceDepositStageBody> }
-  | { type: 'ReverseDepositStage'; depositId: string; data: CommandData<typeof ReverseDepositStageBody> }
-  | { type: 'ReportProduction'; depositId: string; data: CommandData<typeof ReportProductionBody> }
-  | { type: 'ChangeDepositOperators'; depositId: string; data: CommandData<typeof ChangeDepositOperatorsBody> }
+  | {
+      type: 'RegisterDeposit'
+      depositId: string
+      data: Omit<CommandData<typeof RegisterDepositBody>, 'id'>
+      effectiveDate?: string
+    }
+  | {
+      type: 'CorrectDepositDetails'
+      depositId: string
+      data: CommandData<typeof CorrectDepositDetailsBody>
+      effectiveDate?: string
+    }
+  | {
+      type: 'PublishResourceEstimate'
+      depositId: string
+      data: CommandData<typeof PublishResourceEstimateBody>
+      effectiveDate?: string
+    }
+  | {
+      type: 'AdvanceDepositStage'
+      depositId: string
+      data: CommandData<typeof AdvanceDepositStageBody>
+      effectiveDate?: string
+    }
+  | {
+      type: 'ReverseDepositStage'
+      depositId: string
+      data: CommandData<typeof ReverseDepositStageBody>
+      effectiveDate?: string
+    }
+  | {
+      type: 'ReportProduction'
+      depositId: string
+      data: CommandData<typeof ReportProductionBody>
+      effectiveDate?: string
+    }
+  | {
+      type: 'ChangeDepositOperators'
+      depositId: string
+      data: CommandData<typeof ChangeDepositOperatorsBody>
+      effectiveDate?: string
+    }
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const depositRules = {
@@ -35,6 +71,7 @@ export const depositRules = {
   reversalRequired: 'stage-reversal-required',
   notAReversal: 'not-a-reversal',
   productionBeforeConstruction: 'production-before-construction',
+  datedBeforeCurrentStage: 'dated-before-current-stage',
   operatorsUnchanged: 'operators-unchanged',
 } as const
 
@@ -63,8 +100,14 @@ export function decide(command: DepositCommand, state: Deposit): DepositEvent[] 
       return [{ type: 'DepositDetailsCorrected', data: { depositId, changes, ...provenance } }]
     }
     case 'PublishResourceEstimate':
-      return [{ type: 'ResourceEstimatePublished', data: { depositId, estimate: command.data.estimate, ...provenance } }]
+      return [
+        { type: 'ResourceEstimatePublished', data: { depositId, estimate: command.data.estimate, ...provenance } },
+      ]
     case 'AdvanceDepositStage': {
+      refuseIfDatedBefore(command.effectiveDate, state.stageSince, {
+        code: depositRules.datedBeforeCurrentStage,
+        current: `the deposit has been at ${state.stage}`,
+      })
       const to = command.data.stage
       if (to === state.stage) throw new DomainError(depositRules.stageUnchanged, `the deposit is already at ${to}`)
       if (depositStageRank[to] < depositStageRank[state.stage]) {
@@ -76,6 +119,10 @@ export function decide(command: DepositCommand, state: Deposit): DepositEvent[] 
       return [{ type: 'DepositStageAdvanced', data: { depositId, from: state.stage, to, ...provenance } }]
     }
     case 'ReverseDepositStage': {
+      refuseIfDatedBefore(command.effectiveDate, state.stageSince, {
+        code: depositRules.datedBeforeCurrentStage,
+        current: `the deposit has been at ${state.stage}`,
+      })
       const to = command.data.stage
       if (depositStageRank[to] >= depositStageRank[state.stage]) {
         throw new DomainError(

@@ -11,6 +11,7 @@ export function depositRoutes(pool: pg.Pool) {
     decider: depositDecider,
     streamId: (id) => `deposit-${id}`,
     location: (id) => `/v1/deposits/${id}`,
-    toCommand: (name, depositId, data) => ({ type: name, depositId, data }) as DepositCommand,
+    toCommand: (name, depositId, data, effectiveDate) =>
+      ({ type: name, depositId, data, effectiveDate }) as DepositCommand,
   })
 }

@@ -1,6 +1,7 @@
 import {
   type CommandData,
   DomainError,
+  refuseIfDatedBefore,
   type ExpandRestrictionBody,
   type ImposeRestrictionBody,
   type LiftRestrictionBody,
@@ -15,11 +16,36 @@ import { evolve, initialState, type Restriction } from './restriction.ts'
 
 /** Commands are the validated bodies, with the restriction id resolved. */
 export type RestrictionCommand =
-  | { type: 'ImposeRestriction'; restrictionId: string; data: Omit<CommandData<typeof ImposeRestrictionBody>, 'id'> }
-  | { type: 'ExpandRestriction'; restrictionId: string; data: CommandData<typeof ExpandRestrictionBody> }
-  | { type: 'SuspendRestriction'; restrictionId: string; data: CommandData<typeof SuspendRestrictionBody> }
-  | { type: 'ReinstateRestriction'; restrictionId: string; data: CommandData<typeof ReinstateRestrictionBody> }
-  | { type: 'LiftRestriction'; restrictionId: string; data: CommandData<typeof LiftRestrictionBody> }
+  | {
+      type: 'ImposeRestriction'
+      restrictionId: string
+      data: Omit<CommandData<typeof ImposeRestrictionBody>, 'id'>
+      effectiveDate?: string
+    }
+  | {
+      type: 'ExpandRestriction'
+      restrictionId: string
+      data: CommandData<typeof ExpandRestrictionBody>
+      effectiveDate?: string
+    }
+  | {
+      type: 'SuspendRestriction'
+      restrictionId: string
+      data: CommandData<typeof SuspendRestrictionBody>
+      effectiveDate?: string
+    }
+  | {
+      type: 'ReinstateRestriction'
+      restrictionId: string
+      data: CommandData<typeof ReinstateRestrictionBody>
+      effectiveDate?: string
+    }
+  | {
+      type: 'LiftRestriction'
+      restrictionId: string
+      data: CommandData<typeof LiftRestrictionBody>
+      effectiveDate?: string
+    }
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const restrictionRules = {
@@ -30,6 +56,7 @@ export const restrictionRules = {
   expansionAddsNothing: 'expansion-adds-nothing',
   alreadySuspended: 'restriction-already-suspended',
   notSuspended: 'restriction-not-suspended',
+  datedBeforeCurrentStatus: 'dated-before-current-status',
 } as const
 
 export function decide(command: RestrictionCommand, state: Restriction): RestrictionEvent[] {
@@ -54,6 +81,10 @@ export function decide(command: RestrictionCommand, state: Restriction): Restric
   if (state.status === 'lifted') {
     throw new DomainError(restrictionRules.lifted, `restriction ${restrictionId} was lifted: record a new one instead`)
   }
+  refuseIfDatedBefore(command.effectiveDate, state.statusSince, {
+    code: restrictionRules.datedBeforeCurrentStatus,
+    current: `the restriction has been ${state.status}`,
+  })
   const provenance = provenanceOf(command.data)
   const legalReference =
     command.data.legalReference === undefined ? {} : { legalReference: command.data.legalReference }

@@ -1,10 +1,18 @@
-import type { MaterialForm, RareEarthElement, RestrictionStatus, TradeFlowEvent } from '@ree/contracts'
+import {
+  type MaterialForm,
+  type RareEarthElement,
+  type RestrictionStatus,
+  statusSinceOf,
+  type TradeFlowEvent,
+} from '@ree/contracts'
 
 /** What the decider needs to know about a restriction to judge the next command. */
 export type Restriction =
   | { status: 'unrecorded' }
   | {
       status: RestrictionStatus
+      /** When the current status began, where the history says. */
+      statusSince?: string
       id: string
       elements: RareEarthElement[]
       forms: MaterialForm[]
@@ -22,6 +30,7 @@ export function evolve(state: Restriction, event: TradeFlowEvent): Restriction {
         id: event.data.restrictionId,
         elements: event.data.elements,
         forms: event.data.forms,
+        ...statusSinceOf(event),
       }
     case 'RestrictionExpanded':
       return state.status === 'unrecorded'
@@ -43,7 +52,11 @@ export function evolve(state: Restriction, event: TradeFlowEvent): Restriction {
     case 'RestrictionLifted': {
       if (state.status === 'unrecorded') return state
       const { suspendedUntil: _previous, ...rest } = state
-      return { ...rest, status: event.type === 'RestrictionReinstated' ? 'in-force' : 'lifted' }
+      return {
+        ...rest,
+        status: event.type === 'RestrictionReinstated' ? 'in-force' : 'lifted',
+        ...statusSinceOf(event),
+      }
     }
     case 'ShipmentRecorded':
     case 'ShipmentShipped':

@@ -11,6 +11,7 @@ export function restrictionRoutes(pool: pg.Pool) {
     decider: restrictionDecider,
     streamId: (id) => `restriction-${id}`,
     location: (id) => `/v1/restrictions/${id}`,
-    toCommand: (name, restrictionId, data) => ({ type: name, restrictionId, data }) as RestrictionCommand,
+    toCommand: (name, restrictionId, data, effectiveDate) =>
+      ({ type: name, restrictionId, data, effectiveDate }) as RestrictionCommand,
   })
 }

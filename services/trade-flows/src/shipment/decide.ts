@@ -4,6 +4,7 @@ import {
   type DeliverShipmentBody,
   type DiscloseShipmentQuantityBody,
   DomainError,
+  refuseIfDatedBefore,
   provenanceOf,
   type RecordShipmentBody,
   type ShipmentEvent,
@@ -16,11 +17,26 @@ import { evolve, initialState, type Shipment } from './shipment.ts'
 
 /** Commands are the validated bodies, with the shipment id resolved. */
 export type ShipmentCommand =
-  | { type: 'RecordShipment'; shipmentId: string; data: Omit<CommandData<typeof RecordShipmentBody>, 'id'> }
-  | { type: 'ShipShipment'; shipmentId: string; data: CommandData<typeof ShipShipmentBody> }
-  | { type: 'DeliverShipment'; shipmentId: string; data: CommandData<typeof DeliverShipmentBody> }
-  | { type: 'CancelShipment'; shipmentId: string; data: CommandData<typeof CancelShipmentBody> }
-  | { type: 'DiscloseShipmentQuantity'; shipmentId: string; data: CommandData<typeof DiscloseShipmentQuantityBody> }
+  | {
+      type: 'RecordShipment'
+      shipmentId: string
+      data: Omit<CommandData<typeof RecordShipmentBody>, 'id'>
+      effectiveDate?: string
+    }
+  | { type: 'ShipShipment'; shipmentId: string; data: CommandData<typeof ShipShipmentBody>; effectiveDate?: string }
+  | {
+      type: 'DeliverShipment'
+      shipmentId: string
+      data: CommandData<typeof DeliverShipmentBody>
+      effectiveDate?: string
+    }
+  | { type: 'CancelShipment'; shipmentId: string; data: CommandData<typeof CancelShipmentBody>; effectiveDate?: string }
+  | {
+      type: 'DiscloseShipmentQuantity'
+      shipmentId: string
+      data: CommandData<typeof DiscloseShipmentQuantityBody>
+      effectiveDate?: string
+    }
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const shipmentRules = {
@@ -33,6 +49,7 @@ export const shipmentRules = {
   deliveredNotCancellable: 'delivered-shipment-not-cancellable',
   quantityNotPositive: 'quantity-not-positive',
   nothingDisclosed: 'disclosure-changes-nothing',
+  datedBeforeCurrentStatus: 'dated-before-current-status',
 } as const
 
 export function decide(command: ShipmentCommand, state: Shipment): ShipmentEvent[] {
@@ -49,6 +66,12 @@ export function decide(command: ShipmentCommand, state: Shipment): ShipmentEvent
   }
   const provenance = provenanceOf(command.data)
   const status = state.status
+  if (command.type !== 'DiscloseShipmentQuantity') {
+    refuseIfDatedBefore(command.effectiveDate, state.statusSince, {
+      code: shipmentRules.datedBeforeCurrentStatus,
+      current: `the shipment has been ${status}`,
+    })
+  }
   switch (command.type) {
     case 'ShipShipment':
       switch (status) {

@@ -11,6 +11,7 @@ export function shipmentRoutes(pool: pg.Pool) {
     decider: shipmentDecider,
     streamId: (id) => `shipment-${id}`,
     location: (id) => `/v1/shipments/${id}`,
-    toCommand: (name, shipmentId, data) => ({ type: name, shipmentId, data }) as ShipmentCommand,
+    toCommand: (name, shipmentId, data, effectiveDate) =>
+      ({ type: name, shipmentId, data, effectiveDate }) as ShipmentCommand,
   })
 }

@@ -1,10 +1,12 @@
-import type { Money, ShipmentStatus, TradeFlowEvent } from '@ree/contracts'
+import { type Money, type ShipmentStatus, statusSinceOf, type TradeFlowEvent } from '@ree/contracts'
 
 /** What the decider needs to know about a shipment to judge the next command. */
 export type Shipment =
   | { status: 'unrecorded' }
   | {
       status: ShipmentStatus
+      /** When the current status began, where the history says. */
+      statusSince?: string
       id: string
       quantityTonnes: number | undefined
       value: Money | undefined
@@ -20,13 +22,14 @@ export function evolve(state: Shipment, event: TradeFlowEvent): Shipment {
         id: event.data.shipmentId,
         quantityTonnes: event.data.quantityTonnes,
         value: event.data.value,
+        ...statusSinceOf(event),
       }
     case 'ShipmentShipped':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'shipped' }
+      return state.status === 'unrecorded' ? state : { ...state, status: 'shipped', ...statusSinceOf(event) }
     case 'ShipmentDelivered':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'delivered' }
+      return state.status === 'unrecorded' ? state : { ...state, status: 'delivered', ...statusSinceOf(event) }
     case 'ShipmentCancelled':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'cancelled' }
+      return state.status === 'unrecorded' ? state : { ...state, status: 'cancelled', ...statusSinceOf(event) }
     case 'ShipmentQuantityDisclosed':
       return state.status === 'unrecorded'
         ? state
