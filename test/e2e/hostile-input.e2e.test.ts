@@ -114,3 +114,36 @@ t.test('a forged deals cursor is bad input, whatever the sort', async (t) => {
     t.same(fieldsOf(response.body), ['querystring.cursor'])
   }
 })
+
+t.test('If-Match: * applies only to an entity that exists', async (t) => {
+  const created = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    headers: { 'if-match': '*' },
+    payload: deposit({ id: 'if-match-star' }),
+  })
+  t.equal(created.statusCode, 412, 'a create under If-Match: * finds nothing to match')
+  t.equal(JSON.parse(created.body).type, '/problems/precondition-failed')
+  t.equal(
+    (await api.inject({ method: 'POST', url: '/v1/deposits', payload: deposit({ id: 'if-match-star' }) })).statusCode,
+    201,
+  )
+  const corrected = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits/if-match-star/corrections',
+    headers: { 'if-match': '*' },
+    payload: { effectiveDate: '2025-01-02', sources: [{ publisher: 'x' }], changes: { region: 'Yukon' } },
+  })
+  t.equal(corrected.statusCode, 200, 'and matches any version of one that does')
+})
+
+t.test('a body that is not JSON is a 415', async (t) => {
+  const response = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    headers: { 'content-type': 'text/plain' },
+    payload: 'name=Nope',
+  })
+  t.equal(response.statusCode, 415)
+  t.equal(JSON.parse(response.body).type, '/problems/unsupported-media-type')
+})

@@ -47,8 +47,8 @@ export function entityTag(version: number): string {
   return `"${version}"`
 }
 
-/** The version an `If-Match` names: a number, or undefined for `*` or no header. */
-export function versionFromIfMatch(ifMatch: string | undefined): number | undefined {
-  if (ifMatch === undefined || ifMatch === '*') return undefined
+/** The version an `If-Match` names, `*` for any existing version, or undefined without the header. */
+export function versionFromIfMatch(ifMatch: string | undefined): number | '*' | undefined {
+  if (ifMatch === undefined || ifMatch === '*') return ifMatch
   return Number(ifMatch.slice(1, -1))
 }

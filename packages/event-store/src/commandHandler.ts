@@ -26,7 +26,7 @@ export interface HandleCommandOptions<Events extends readonly EventDefinition[],
   command: Command
   metadata: CommandMetadata
   /** The stream version the client last saw (`If-Match`). */
-  ifMatch?: number | undefined
+  ifMatch?: number | '*' | undefined
   /** `Idempotency-Key` and a hash of the request it came with. */
   idempotency?: { key: string; requestHash: string } | undefined
 }
@@ -62,9 +62,8 @@ export async function handleCommand<Events extends readonly EventDefinition[], C
       streamId: options.streamId,
     })
     const version = history.length
-    if (options.ifMatch !== undefined && options.ifMatch !== version) {
-      throw new PreconditionFailedError(options.ifMatch, version)
-    }
+    const matches = options.ifMatch === '*' ? version > 0 : options.ifMatch === version
+    if (options.ifMatch !== undefined && !matches) throw new PreconditionFailedError(options.ifMatch, version)
     const state = history.reduce(
       (current, stored) => decider.evolve(current, decodeEvent(context, stored.event)),
       decider.initialState,
@@ -82,7 +81,7 @@ export async function handleCommand<Events extends readonly EventDefinition[], C
   } catch (error) {
     await client.query('ROLLBACK')
     if (error instanceof ConcurrencyError && options.ifMatch !== undefined) {
-      throw new PreconditionFailedError(options.ifMatch, error.actualVersion ?? options.ifMatch + 1)
+      throw new PreconditionFailedError(options.ifMatch, error.actualVersion ?? error.expectedVersion + 1)
     }
     throw error
   } finally {

@@ -17,10 +17,14 @@ export class ConcurrencyError extends Error {
 
 /** The client's `If-Match` names a version the stream is no longer at. */
 export class PreconditionFailedError extends Error {
-  readonly expectedVersion: number
+  readonly expectedVersion: number | '*'
   readonly actualVersion: number
-  constructor(expectedVersion: number, actualVersion: number) {
-    super(`If-Match names version ${expectedVersion}, but the current version is ${actualVersion}`)
+  constructor(expectedVersion: number | '*', actualVersion: number) {
+    super(
+      expectedVersion === '*'
+        ? 'If-Match: * applies only to an entity that exists, and this one does not yet'
+        : `If-Match names version ${expectedVersion}, but the current version is ${actualVersion}`,
+    )
     this.name = 'PreconditionFailedError'
     this.expectedVersion = expectedVersion
     this.actualVersion = actualVersion

@@ -37,7 +37,6 @@ export function eventColumns(alias?: string): string {
   ].join(', ')
 }
 
-
 export function toStoredEvent(row: EventRow, source: string): StoredEvent {
   return {
     streamId: row.stream_id,

@@ -4,7 +4,7 @@ import type { CommandResult } from '@ree/event-store'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 export interface CommandRequestContext {
-  ifMatch: number | undefined
+  ifMatch: number | '*' | undefined
   idempotency: { key: string; requestHash: string } | undefined
   correlationId: string
   causationId: string

@@ -28,6 +28,8 @@ export function createServer(options: ServerOptions) {
     },
     ajv: { customOptions: { coerceTypes: false } },
   })
+  // Commands and queries speak JSON only: a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain')
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.register(problemPlugin)

@@ -18,7 +18,12 @@ t.teardown(() => db.drop())
 await migrateReadModels(db.pool)
 
 const provenance = { sources: [{ publisher: 'Test Gazette' }], confidence: 'normal' }
-const cloudEvent = (streamversion: number, type: string, effectivedate: string, data: Record<string, unknown>): CloudEvent => ({
+const cloudEvent = (
+  streamversion: number,
+  type: string,
+  effectivedate: string,
+  data: Record<string, unknown>,
+): CloudEvent => ({
   specversion: '1.0',
   id: randomUUID(),
   source: '/ree/deals',
@@ -73,10 +78,22 @@ t.test('applying an event twice changes nothing; a gap is refused', async (t) =>
   await apply(recorded)
   await apply(denied)
   t.same(await getDeal(db.pool, 'test-deal'), once, 'the view is the same after a redelivery')
-  t.equal((await dealHistory(db.pool, 'test-deal', { limit: 100 })).items.length, 2, 'and the history has each event once')
-  const gap = await apply(cloudEvent(4, 'ree.deal.stalled.v1', '2025-10-10', { from: 'denied' })).catch((error) => error)
+  t.equal(
+    (await dealHistory(db.pool, 'test-deal', { limit: 100 })).items.length,
+    2,
+    'and the history has each event once',
+  )
+  const gap = await apply(cloudEvent(4, 'ree.deal.stalled.v1', '2025-10-10', { from: 'denied' })).catch(
+    (error) => error,
+  )
   t.ok(gap instanceof StreamGapError, 'an event past a gap is refused')
-  t.match(once, { status: 'denied', statusSince: '2025-10-08', date: '2025-10-06', countries: ['TR', 'US'], version: 2 })
+  t.match(once, {
+    status: 'denied',
+    statusSince: '2025-10-08',
+    date: '2025-10-06',
+    countries: ['TR', 'US'],
+    version: 2,
+  })
 })
 
 t.test('an amendment changes the terms and keeps what they were', async (t) => {
@@ -98,7 +115,9 @@ t.test('aggregates count each deal once per group', async (t) => {
   const byPair = await aggregateDeals(db.pool, { by: 'country-pair' })
   t.same(byPair, {
     by: 'country-pair',
-    groups: [{ key: 'TR-US', deals: 1, disclosedValue: [{ currency: 'USD', amount: 5, deals: 1 }], undisclosedValue: 0 }],
+    groups: [
+      { key: 'TR-US', deals: 1, disclosedValue: [{ currency: 'USD', amount: 5, deals: 1 }], undisclosedValue: 0 },
+    ],
   })
   const byStage = await aggregateDeals(db.pool, { by: 'stage', status: 'reported' })
   t.same(byStage.groups, [], 'filters apply before grouping')

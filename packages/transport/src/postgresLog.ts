@@ -30,15 +30,24 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
   let loop: Promise<void> | undefined
   let listener: { client: pg.PoolClient; release: (error?: Error) => void } | undefined
   let wake: (() => void) | undefined
+  /** A notification that came while a batch was being delivered: look again at once. */
+  let notified = false
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (notified) return resolve()
       const timer = setTimeout(resolve, ms)
       wake = () => {
         clearTimeout(timer)
         resolve()
       }
+    }).finally(() => {
+      wake = undefined
     })
+  const notify = () => {
+    if (wake) wake()
+    else notified = true
+  }
 
   async function deliverBatch(source: EventSource, handler: EventHandler): Promise<number> {
     const client = await pool.connect()
@@ -114,7 +123,7 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
       if (listener?.client === client) listener = undefined
       client.release(error)
     }
-    client.on('notification', () => wake?.())
+    client.on('notification', notify)
     client.on('error', (error) => {
       logger.warn({ error: error.message }, 'lost the LISTEN connection; polling until it is back')
       release(error)
@@ -126,6 +135,7 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
   async function run(handler: EventHandler): Promise<void> {
     let failures = 0
     while (running) {
+      notified = false
       try {
         if (!listener) await listen()
         let delivered = 0
@@ -150,7 +160,7 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
     },
     async stop() {
       running = false
-      wake?.()
+      notify()
       await loop
       const current = listener
       if (current) {

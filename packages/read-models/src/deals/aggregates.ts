@@ -19,11 +19,9 @@ export type DealAggregateQuery = z.output<typeof DealAggregateQuery>
 
 const DisclosedValue = z.object({
   currency: z.string(),
-  amount: z
-    .number()
-    .meta({
-      description: 'The sum of the disclosed values, as stated: ranges and approximations count at their stated amount',
-    }),
+  amount: z.number().meta({
+    description: 'The sum of the disclosed values, as stated: ranges and approximations count at their stated amount',
+  }),
   deals: z.number().int(),
 })
 

@@ -49,12 +49,10 @@ export const DealView = z
       Fact.extend({ changes: DealTermChanges, previous: DealTermChanges, description: z.string().optional() }),
     ),
     milestones: z.array(Fact.extend({ milestone: DealMilestone })),
-    reports: z
-      .array(Fact.extend({ report: DealReport }))
-      .meta({
-        description:
-          'Reports kept beside the recorded facts, each with its source and confidence, even where they disagree',
-      }),
+    reports: z.array(Fact.extend({ report: DealReport })).meta({
+      description:
+        'Reports kept beside the recorded facts, each with its source and confidence, even where they disagree',
+    }),
     version: z.number().int().meta({ description: 'Stream version; the ETag of this deal' }),
     lastRecordedAt: z.string(),
   })
