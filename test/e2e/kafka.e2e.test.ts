@@ -261,4 +261,12 @@ t.test('a poison event goes to the DLQ and later events on its partition are sti
   await eventually(async () => (letters.length > 0 ? true : undefined), 20_000)
   await dlq.disconnect()
   t.match(letters[0], /not a ledger CloudEvent/)
+  const recorded = (await (await fetch(`${gateway.base}/v1/dead-letters`)).json()) as {
+    items: Array<{ stream: string; error: string; position: string }>
+  }
+  t.match(
+    recorded.items,
+    [{ stream: depositsContext.topic, error: /not a ledger CloudEvent/, position: /^\d+:\d+$/ }],
+    'operators see it through the API too',
+  )
 })

@@ -6,6 +6,7 @@ import type { CommandClient } from './commandClient.ts'
 import { registerAsyncApi } from './asyncapi.ts'
 import { registerOpenApi } from './openapi.ts'
 import { corridorRoutes } from './routes/corridors.ts'
+import { deadLetterRoutes } from './routes/dead-letters.ts'
 import { dealRoutes } from './routes/deals.ts'
 import { depositRoutes } from './routes/deposits.ts'
 import { restrictionRoutes } from './routes/restrictions.ts'
@@ -35,5 +36,6 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   await app.register(shipmentRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(restrictionRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(corridorRoutes({ pool: deps.pool }), { prefix: '/v1' })
+  await app.register(deadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
   return app
 }

@@ -19,6 +19,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: { title: 'Rare Earth Ledger API', version: '1.0.0', description },
       tags: [
         { name: 'Deposits', description: 'Deposits, their estimates, stages and production' },
+        { name: 'Operations', description: 'What the people who run the ledger need to see' },
         {
           name: 'Deals',
           description:

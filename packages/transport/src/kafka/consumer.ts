@@ -64,8 +64,27 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
     throw new PoisonEventError(`failed ${attempts} times: ${(lastError as Error).message}`)
   }
 
-  async function setAside(topic: string, partition: number, message: KafkaMessage, error: PoisonEventError) {
+  /** Publishes the message to the DLQ and records it beside the read models, in the batch's transaction. */
+  async function setAside(
+    client: pg.ClientBase,
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: PoisonEventError,
+  ) {
     logger.error({ topic, partition, offset: message.offset, error: error.message }, 'poison event sent to the DLQ')
+    const value = message.value?.toString('utf8') ?? ''
+    let event: unknown
+    try {
+      event = JSON.parse(value)
+    } catch {
+      event = { unparsed: value }
+    }
+    await client.query(
+      `INSERT INTO projection.dead_letters (subscription, stream, position, event, error)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [groupId, topic, `${partition}:${message.offset}`, JSON.stringify(event), error.message],
+    )
     await deadLetters?.send({
       topic: deadLetterTopic(topic),
       acks: -1,
@@ -99,7 +118,7 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
             await apply(client, handler, message)
           } catch (error) {
             if (!(error instanceof PoisonEventError)) throw error
-            await setAside(batch.topic, batch.partition, message, error)
+            await setAside(client, batch.topic, batch.partition, message, error)
           }
         }
         last = message.offset
