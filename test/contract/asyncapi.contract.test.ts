@@ -35,7 +35,10 @@ t.test('every topic, its dead-letter topic, and every event type is described', 
     t.ok(addresses.includes(topic), `${topic} is a channel`)
     t.ok(addresses.includes(`${topic}.dlq`), `${topic}.dlq is a channel`)
   }
-  t.ok(document.components.messages.DeadLetter.headers.properties['dlq-error'], 'dead letters document their error header')
+  t.ok(
+    document.components.messages.DeadLetter.headers.properties['dlq-error'],
+    'dead letters document their error header',
+  )
   const registered = document.components.messages.DepositRegistered
   t.equal(registered.title, 'ree.deposit.registered.v1')
   t.equal(registered.bindings.kafka.key.type, 'string', 'the key is documented')

@@ -53,6 +53,14 @@ t.test('every route is documented with its request, response and error schemas',
     }
   }
   t.ok(document.components?.schemas?.Problem, 'the problem schema is a shared component')
+  const created = document.paths['/v1/deposits'].post.responses['201']
+  t.ok(created.headers?.ETag && created.headers?.Location, 'a create documents its ETag and Location headers')
+  const advanced = document.paths['/v1/deposits/{id}/stage-advances'].post.responses['200']
+  t.ok(
+    advanced.headers?.ETag && advanced.headers?.['Idempotent-Replayed'],
+    'a command documents ETag and Idempotent-Replayed',
+  )
+  t.ok(advanced.content['application/json'].schema, 'and still its body schema')
 })
 
 t.test('Swagger UI is served at /docs', async (t) => {

@@ -38,8 +38,40 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (document) => withResponseHeaders(jsonSchemaTransformObject(document)),
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}
+
+type HeaderObject = { description: string; schema: Record<string, unknown> }
+type Operation = { responses?: Record<string, { headers?: Record<string, HeaderObject> }> }
+
+const commandHeaders: Record<string, HeaderObject> = {
+  ETag: { description: 'The new version, to send back as If-Match', schema: { type: 'string', examples: ['"3"'] } },
+  'Idempotent-Replayed': {
+    description: '`true` when an earlier request with the same Idempotency-Key already did this',
+    schema: { type: 'string', enum: ['true'] },
+  },
+}
+const location: HeaderObject = { description: 'Where the new entity is read', schema: { type: 'string' } }
+const retryAfter: HeaderObject = { description: 'Seconds to wait before trying again', schema: { type: 'string' } }
+
+/**
+ * The zod transform documents bodies, not headers: this adds the headers every command
+ * answers with (and Retry-After on a 503), once for all routes.
+ */
+function withResponseHeaders<Document>(document: Document): Document {
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {}
+  for (const methods of Object.values(paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (method === 'post' && status === '200') response.headers = { ...commandHeaders, ...response.headers }
+        if (method === 'post' && status === '201')
+          response.headers = { ...commandHeaders, Location: location, ...response.headers }
+        if (status === '503') response.headers = { 'Retry-After': retryAfter, ...response.headers }
+      }
+    }
+  }
+  return document
 }
