@@ -16,7 +16,10 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16)
 
 const dataDir = resolve(root, '.data', `bench-postgres-${process.pid}`)
 const postgres = await startEmbeddedPostgres({ dataDir })
-const ledger = await buildLedger({ databaseUrl: postgres.url, logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }) })
+const ledger = await buildLedger({
+  databaseUrl: postgres.url,
+  logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+})
 const api = ledger.gateway
 
 function percentile(sorted: number[], p: number): number {
@@ -67,7 +70,8 @@ const projectedSeconds = (performance.now() - writeStarted) / 1000
 const readLatencies: number[] = []
 for (let n = 0; n < 500; n++) await timed(() => api.inject(`/v1/deposits/bench-${n}`), readLatencies)
 const listLatencies: number[] = []
-for (let n = 0; n < 200; n++) await timed(() => api.inject('/v1/deposits?country=CA&element=Nd&limit=50'), listLatencies)
+for (let n = 0; n < 200; n++)
+  await timed(() => api.inject('/v1/deposits?country=CA&element=Nd&limit=50'), listLatencies)
 
 const ms = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)

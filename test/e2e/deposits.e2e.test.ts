@@ -86,6 +86,7 @@ t.test('listing deposits, filtered and paged', async (t) => {
 })
 
 t.test('register a deposit, read it back, see its history as CloudEvents', async (t) => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
   const created = await post(
     '/v1/deposits',
     body({
@@ -95,6 +96,7 @@ t.test('register a deposit, read it back, see its history as CloudEvents', async
       elements: [{ element: 'Nd' }],
       stage: 'exploration',
     }),
+    { traceparent },
   )
   t.equal(created.statusCode, 201)
   t.equal(created.headers.location, '/v1/deposits/test-ridge')
@@ -122,6 +124,7 @@ t.test('register a deposit, read it back, see its history as CloudEvents', async
       sources: [source],
       confidence: 'normal',
     },
+    traceparent,
   })
   for (const name of Object.keys(event).filter((key) => key !== 'data')) {
     t.match(name, /^[a-z0-9]+$/, `attribute ${name} follows the CloudEvents naming rule`)
@@ -233,6 +236,9 @@ t.test('If-Match, domain rules and Idempotency-Key on stage changes', async (t) 
   t.equal(reused.statusCode, 422)
   t.equal(reused.json().type, '/problems/idempotency-key-reused')
 
+  const badTrace = await advance('permitting', { traceparent: 'not-a-trace' })
+  t.equal(badTrace.statusCode, 400)
+  t.match(badTrace.json().errors, [{ field: 'headers.traceparent' }])
   const badTag = await advance('permitting', { 'if-match': 'W/"4"' })
   t.equal(badTag.statusCode, 400)
   t.match(badTag.json().errors, [{ field: 'headers.if-match' }])

@@ -112,13 +112,14 @@ t.test('commands through the gateway become CloudEvents on the topic and show up
   const consumer = kafka.consumer({ groupId: 'e2e-reader' })
   await consumer.connect()
   await consumer.subscribe({ topic: depositsContext.topic, fromBeginning: true })
-  const seen: Array<{ key: string; event: CloudEvent; contentType: string }> = []
+  const seen: Array<{ key: string; event: CloudEvent; contentType: string; traceparent: string }> = []
   await consumer.run({
     eachMessage: async ({ message }) => {
       seen.push({
         key: message.key?.toString() ?? '',
         event: JSON.parse(message.value?.toString() ?? '{}'),
         contentType: message.headers?.['content-type']?.toString() ?? '',
+        traceparent: message.headers?.traceparent?.toString() ?? '',
       })
     },
   })
@@ -134,6 +135,8 @@ t.test('commands through the gateway become CloudEvents on the topic and show up
     data: { depositId: 'kafka-first', country: 'FI' },
   })
   t.match(published.contentType, /^application\/cloudevents\+json/)
+  t.match(published.traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/, 'a trace is started and carried in the headers')
+  t.equal(published.event.traceparent, published.traceparent, 'and in the CloudEvent')
   const read = await fetch(`${gateway.base}/v1/deposits/kafka-first?minVersion=1`)
   t.equal(read.status, 200, 'the projection consumed it into the read model')
 })

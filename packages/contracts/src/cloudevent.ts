@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { IsoDate } from './common.ts'
+import { TraceParent } from './http.ts'
 
 /**
  * CloudEvents 1.0, structured JSON mode, with the ledger's extension attributes
@@ -17,6 +18,9 @@ export const CloudEventEnvelope = z.object({
   effectivedate: IsoDate.meta({ description: 'When it happened in the world (valid time)' }),
   correlationid: z.uuid(),
   causationid: z.uuid(),
+  traceparent: TraceParent.optional().meta({
+    description: 'W3C trace context of the request that caused it (CloudEvents distributed tracing extension)',
+  }),
 })
 
 export const CloudEvent = CloudEventEnvelope.extend({ data: z.record(z.string(), z.unknown()) }).meta({

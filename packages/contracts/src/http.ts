@@ -26,6 +26,14 @@ export const CommandAccepted = z
   .meta({ id: 'CommandAccepted' })
 export type CommandAccepted = z.infer<typeof CommandAccepted>
 
+/** W3C trace context (`traceparent`), version 00. */
+export const TraceParent = z
+  .string()
+  .regex(
+    /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/,
+    'must be a W3C traceparent, e.g. 00-<32 hex>-<16 hex>-01',
+  )
+
 /** Headers every command accepts. */
 export const CommandHeaders = z.object({
   'if-match': z
@@ -41,6 +49,9 @@ export const CommandHeaders = z.object({
     .optional()
     .meta({ description: 'Makes retries safe: a repeated key with the same request answers the first result' }),
   'x-correlation-id': z.uuid().optional().meta({ description: 'Carried into the events this command records' }),
+  traceparent: TraceParent.optional().meta({
+    description: 'W3C trace context, carried into the events and their Kafka messages; started here when absent',
+  }),
 })
 
 export function entityTag(version: number): string {

@@ -9,6 +9,8 @@ export interface NewEvent {
   effectiveDate: string
   correlationId: string
   causationId: string
+  /** W3C trace context of the request that caused it. */
+  traceparent?: string | undefined
 }
 
 export interface AppendOptions {
@@ -45,10 +47,10 @@ export async function appendToStream(client: pg.ClientBase, options: AppendOptio
   await client.query('SAVEPOINT append')
   try {
     await client.query(
-      `INSERT INTO ${s}.events (stream_id, stream_version, subject, event_id, type, data, effective_date, correlation_id, causation_id)
-       SELECT $1, $2 + ordinality, $3, event_id, type, data, effective_date, correlation_id, causation_id
-       FROM unnest($4::uuid[], $5::text[], $6::jsonb[], $7::date[], $8::uuid[], $9::uuid[])
-         WITH ORDINALITY AS e(event_id, type, data, effective_date, correlation_id, causation_id, ordinality)`,
+      `INSERT INTO ${s}.events (stream_id, stream_version, subject, event_id, type, data, effective_date, correlation_id, causation_id, traceparent)
+       SELECT $1, $2 + ordinality, $3, event_id, type, data, effective_date, correlation_id, causation_id, traceparent
+       FROM unnest($4::uuid[], $5::text[], $6::jsonb[], $7::date[], $8::uuid[], $9::uuid[], $10::text[])
+         WITH ORDINALITY AS e(event_id, type, data, effective_date, correlation_id, causation_id, traceparent, ordinality)`,
       [
         streamId,
         expectedVersion,
@@ -59,6 +61,7 @@ export async function appendToStream(client: pg.ClientBase, options: AppendOptio
         options.events.map((event) => event.effectiveDate),
         options.events.map((event) => event.correlationId),
         options.events.map((event) => event.causationId),
+        options.events.map((event) => event.traceparent ?? null),
       ],
     )
   } catch (error) {

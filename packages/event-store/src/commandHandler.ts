@@ -15,6 +15,7 @@ export interface CommandMetadata {
   effectiveDate: string
   correlationId: string
   causationId: string
+  traceparent?: string | undefined
 }
 
 export interface HandleCommandOptions<Events extends readonly EventDefinition[], Command, State> {

@@ -31,9 +31,11 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   effective_date date NOT NULL,
   correlation_id uuid NOT NULL,
   causation_id uuid NOT NULL,
+  traceparent text,
   recorded_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (stream_id, stream_version)
 );
+ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS traceparent text;
 CREATE INDEX IF NOT EXISTS events_by_transaction ON ${s}.events (transaction_id, global_position);
 CREATE TABLE IF NOT EXISTS ${s}.outbox (
   id bigserial PRIMARY KEY,

@@ -21,6 +21,7 @@ export interface EventRow {
   data: Record<string, unknown>
   effective_date: string
   correlation_id: string
+  traceparent: string | null
   causation_id: string
   recorded_at: Date
 }
@@ -33,7 +34,7 @@ export function eventColumns(alias?: string): string {
     `${column('transaction_id')}::text AS transaction_id`,
     ...['stream_id', 'stream_version', 'subject', 'event_id', 'type', 'data'].map(column),
     `${column('effective_date')}::text AS effective_date`,
-    ...['correlation_id', 'causation_id', 'recorded_at'].map(column),
+    ...['correlation_id', 'causation_id', 'traceparent', 'recorded_at'].map(column),
   ].join(', ')
 }
 
@@ -53,6 +54,7 @@ export function toStoredEvent(row: EventRow, source: string): StoredEvent {
       streamversion: row.stream_version,
       effectivedate: row.effective_date,
       correlationid: row.correlation_id,
+      ...(row.traceparent ? { traceparent: row.traceparent } : {}),
       causationid: row.causation_id,
       data: row.data,
     },

@@ -75,7 +75,12 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
             streamId: options.streamId(id),
             subject: id,
             command: options.toCommand(route.name, id, data, effectiveDate),
-            metadata: { effectiveDate, correlationId: context.correlationId, causationId: context.causationId },
+            metadata: {
+              effectiveDate,
+              correlationId: context.correlationId,
+              causationId: context.causationId,
+              traceparent: context.traceparent,
+            },
             ifMatch: context.ifMatch,
             idempotency: context.idempotency,
           })

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { type CommandAccepted, entityTag, versionFromIfMatch } from '@ree/contracts'
 import type { CommandResult } from '@ree/event-store'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -8,6 +8,7 @@ export interface CommandRequestContext {
   idempotency: { key: string; requestHash: string } | undefined
   correlationId: string
   causationId: string
+  traceparent: string
 }
 
 /** What a command takes from its HTTP request: preconditions, idempotency, and tracing ids. */
@@ -18,6 +19,7 @@ export function commandContext(request: FastifyRequest): CommandRequestContext {
     ifMatch: versionFromIfMatch(headers['if-match']),
     idempotency: key ? { key, requestHash: requestHash(request) } : undefined,
     correlationId: headers['x-correlation-id'] ?? randomUUID(),
+    traceparent: headers.traceparent ?? startTrace(),
     causationId: request.id,
   }
 }
@@ -38,4 +40,9 @@ export function replyAccepted(
   if (result.replayed) reply.header('idempotent-replayed', 'true')
   if (location) reply.code(201).header('location', location)
   return { id, streamVersion: result.streamVersion, eventIds: result.eventIds }
+}
+
+/** A new W3C trace context, for a command that arrives without one. */
+function startTrace(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`
 }

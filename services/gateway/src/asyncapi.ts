@@ -29,6 +29,7 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
             'ce-type': { type: 'string', const: definition.type },
             'correlation-id': { type: 'string', format: 'uuid' },
             'causation-id': { type: 'string', format: 'uuid' },
+            traceparent: { type: 'string', description: 'W3C trace context of the request that caused it' },
           },
         },
         payload: z.toJSONSchema(

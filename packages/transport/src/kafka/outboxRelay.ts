@@ -84,6 +84,7 @@ export function outboxRelay(options: OutboxRelayOptions): OutboxRelay {
             'ce-type': stored.event.type,
             'correlation-id': stored.event.correlationid,
             'causation-id': stored.event.causationid,
+            ...(stored.event.traceparent ? { traceparent: stored.event.traceparent } : {}),
           },
         })),
       })),

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { type CommandClient, UpstreamUnavailableError } from '../commandClient.ts'
 
-const forwardedRequestHeaders = ['if-match', 'idempotency-key', 'x-correlation-id'] as const
+const forwardedRequestHeaders = ['if-match', 'idempotency-key', 'x-correlation-id', 'traceparent'] as const
 const relayedResponseHeaders = ['content-type', 'etag', 'location', 'idempotent-replayed'] as const
 const IdParams = z.object({ id: Slug })
 
