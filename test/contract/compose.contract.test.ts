@@ -64,4 +64,11 @@ t.test('compose runs the same Kafka version as the test broker', async (t) => {
   t.equal(services.kafka?.image, `apache/kafka:${pinnedKafkaVersion()}`)
   t.equal(services.kafka?.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE, 'false', 'the ledger creates its topics')
   t.equal(services.kafka?.environment?.KAFKA_LOG_RETENTION_MS, '-1', 'retention is unlimited')
+  const volumes = (services.kafka as { volumes?: string[] } | undefined)?.volumes ?? []
+  t.ok(
+    volumes.some((volume) => volume.endsWith(`:${services.kafka?.environment?.KAFKA_LOG_DIRS}`)),
+    "the broker's log directory is the persistent volume, so topics outlive the container",
+  )
+  const postgresVolumes = (services.postgres as { volumes?: string[] } | undefined)?.volumes ?? []
+  t.ok(postgresVolumes.length > 0, 'and so is PostgreSQL')
 })

@@ -44,7 +44,7 @@ t.test('the seeds are loaded through the command path, and again without effect'
   const again = await loadSeeds(api, resolve(root, 'seeds'))
   t.same(
     again,
-    { applied: 0, replayed: seeded.applied, changed: [] },
+    { applied: 0, replayed: seeded.applied, changed: [], refused: [] },
     'a second load replays every key and appends nothing',
   )
 })

@@ -164,3 +164,32 @@ t.test('an event the projection cannot apply is set aside, shown to operators, a
   const letters = JSON.parse((await api.inject('/v1/dead-letters')).body)
   t.match(letters.items, [{ stream: 'deposits', error: /^failed 3 times/, event: { subject: 'broken' } }])
 })
+
+t.test('bodies nested too deep, lone surrogates and NULs in cursors are bad input, not 500s', async (t) => {
+  const deep = `{"name":${'['.repeat(3000)}${']'.repeat(3000)},"country":"CA","effectiveDate":"2025-01-01","sources":[{"publisher":"x"}]}`
+  const nested = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    headers: { 'content-type': 'application/json' },
+    payload: deep,
+  })
+  t.equal(nested.statusCode, 400)
+  t.match(JSON.parse(nested.body).errors, [{ message: /nested more than/ }])
+  const surrogate = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"name":"Bad \\ud800 name","country":"CA","effectiveDate":"2025-01-01","sources":[{"publisher":"x"}]}',
+  })
+  t.equal(surrogate.statusCode, 400)
+  t.same(fieldsOf(surrogate.body), ['body.name'])
+  const forged = (cursor: object) => Buffer.from(JSON.stringify(cursor)).toString('base64url')
+  for (const url of [
+    `/v1/deposits?cursor=${forged({ id: '\u0000' })}`,
+    `/v1/shipments?cursor=${forged({ id: 'a\u0000' })}`,
+    `/v1/restrictions?cursor=${forged({ id: 'a\u0000' })}`,
+    `/v1/deals?sort=date&cursor=${forged({ s: 'date', k: '2025-01-01', id: 'a\u0000' })}`,
+  ]) {
+    t.equal((await api.inject(url)).statusCode, 400, url.slice(0, url.indexOf('?')))
+  }
+})

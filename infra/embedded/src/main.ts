@@ -36,6 +36,9 @@ closeOnSignals(logger, async () => {
 if (config.SEED === 'true') {
   const seeded = await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
   logger.info(seeded, 'seeds loaded')
+  if (seeded.refused.length > 0) {
+    logger.warn({ refused: seeded.refused }, 'these seeds were refused by the ledger as it stands and were not applied')
+  }
   if (seeded.changed.length > 0) {
     logger.warn({ changed: seeded.changed }, 'these seeds changed since they were applied and were not applied again')
   }

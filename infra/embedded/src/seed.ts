@@ -18,7 +18,8 @@ const seedOrder = ['deposits.json', 'deals.json', 'trade-flows.json']
  * Sends every seed command through the gateway, like any client. Each carries an
  * `Idempotency-Key`, so seeding again (every start) appends nothing twice. A seed
  * edited after it was applied is reported in `changed`, never applied a second
- * time: history is corrected by a new command, not rewritten.
+ * time: history is corrected by a new command, not rewritten. A seed the ledger's
+ * rules now refuse (409, 422) is reported in `refused`; a malformed one (400) stops.
  */
 export async function loadSeeds(gateway: FastifyInstance | URL, directory: string) {
   const send = gateway instanceof URL ? overHttp(gateway) : inProcess(gateway)
@@ -28,12 +29,19 @@ export async function loadSeeds(gateway: FastifyInstance | URL, directory: strin
   let applied = 0
   let replayed = 0
   const changed: string[] = []
+  const refused: Array<{ key: string; status: number; type: string }> = []
   for (const file of files) {
     const commands = SeedFile.parse(JSON.parse(await readFile(join(directory, file), 'utf8')))
     for (const command of commands) {
       const response = await send(command.path, `seed:${command.key}`, command.body)
-      if (response.statusCode === 422 && JSON.parse(response.body).type === '/problems/idempotency-key-reused') {
+      const problem = response.statusCode >= 300 ? (JSON.parse(response.body) as { type?: string }) : {}
+      if (problem.type === '/problems/idempotency-key-reused') {
         changed.push(command.key)
+        continue
+      }
+      // The ledger has moved on since (a client recorded a later stage, say): report, don't stop.
+      if (response.statusCode === 409 || response.statusCode === 422) {
+        refused.push({ key: command.key, status: response.statusCode, type: problem.type ?? '' })
         continue
       }
       if (response.statusCode >= 300) {
@@ -43,7 +51,7 @@ export async function loadSeeds(gateway: FastifyInstance | URL, directory: strin
       else applied += 1
     }
   }
-  return { applied, replayed, changed }
+  return { applied, replayed, changed, refused }
 }
 
 function rank(file: string): number {

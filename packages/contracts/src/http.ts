@@ -38,9 +38,12 @@ export const TraceParent = z
 export const CommandHeaders = z.object({
   'if-match': z
     .string()
-    .regex(/^(?:"\d+"|\*)$/, 'must be a strong entity tag such as "3" (as sent in ETag), or *')
+    .regex(/^(?:"\d{1,15}"|\*)$/, 'must be a strong entity tag such as "3" (as sent in ETag), or *')
     .optional()
-    .meta({ description: 'The ETag last read: the command applies only if the entity is still at that version' }),
+    .meta({
+      description:
+        'The ETag last read: the command applies only if the entity is still at that version; `*`: only if it exists',
+    }),
   'idempotency-key': z
     .string()
     .min(8)

@@ -81,7 +81,8 @@ export async function handleCommand<Events extends readonly EventDefinition[], C
     return { ...result, replayed: false }
   } catch (error) {
     await client.query('ROLLBACK')
-    if (error instanceof ConcurrencyError && options.ifMatch !== undefined) {
+    // A race under If-Match: * is racing writers (409): `*` matched when the stream was read.
+    if (error instanceof ConcurrencyError && options.ifMatch !== undefined && options.ifMatch !== '*') {
       throw new PreconditionFailedError(options.ifMatch, error.actualVersion ?? error.expectedVersion + 1)
     }
     throw error

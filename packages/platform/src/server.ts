@@ -34,13 +34,12 @@ export function createServer(options: ServerOptions) {
   app.setSerializerCompiler(serializerCompiler)
   app.register(problemPlugin)
   app.addHook('preValidation', async (request) => {
-    const fields = [
-      ...fieldsWithNul(request.body, 'body'),
-      ...fieldsWithNul(request.query, 'querystring'),
-      ...fieldsWithNul(request.params, 'params'),
+    const errors = [
+      ...unstorableFields(request.body, 'body'),
+      ...unstorableFields(request.query, 'querystring'),
+      ...unstorableFields(request.params, 'params'),
     ]
-    if (fields.length > 0) {
-      const errors = fields.map((field) => ({ field, message: 'must not contain the NUL character' }))
+    if (errors.length > 0) {
       throw new HttpProblem('validation-failed', errors.map((error) => `${error.field}: ${error.message}`).join('; '), {
         errors,
       })
@@ -52,12 +51,32 @@ export function createServer(options: ServerOptions) {
 export type Server = ReturnType<typeof createServer>
 export type { FastifyInstance }
 
-/** PostgreSQL cannot store U+0000 in text or jsonb: such input is refused up front, naming the field. */
-function fieldsWithNul(value: unknown, path: string): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path] : []
-  if (typeof value !== 'object' || value === null) return []
-  return Object.entries(value).flatMap(([key, entry]) => [
-    ...(key.includes('\u0000') ? [path] : []),
-    ...fieldsWithNul(entry, `${path}.${key}`),
-  ])
+const MAX_DEPTH = 32
+
+/**
+ * Text PostgreSQL cannot store (U+0000, or a lone UTF-16 surrogate) and JSON nested
+ * deeper than any command needs are refused up front, naming the field. Walked with a
+ * stack, not recursion, so no body can exhaust the call stack.
+ */
+function unstorableFields(root: unknown, rootPath: string): Array<{ field: string; message: string }> {
+  const errors: Array<{ field: string; message: string }> = []
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: rootPath, depth: 0 }]
+  while (stack.length > 0 && errors.length < 20) {
+    const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number }
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) errors.push({ field: path, message: 'must not contain the NUL character' })
+      else if (!value.isWellFormed()) errors.push({ field: path, message: 'must be well-formed Unicode' })
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_DEPTH) {
+        errors.push({ field: path, message: `is nested more than ${MAX_DEPTH} levels deep` })
+        continue
+      }
+      for (const [key, entry] of Object.entries(value)) {
+        if (key.includes('\u0000') || !key.isWellFormed())
+          errors.push({ field: path, message: 'has a key that cannot be stored' })
+        stack.push({ value: entry, path: `${path}.${key}`, depth: depth + 1 })
+      }
+    }
+  }
+  return errors
 }

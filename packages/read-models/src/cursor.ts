@@ -12,8 +12,13 @@ export class InvalidCursorError extends Error {
 }
 
 export function decodeCursor<Schema extends z.ZodType>(schema: Schema, cursor: string): z.output<Schema> {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8')
+  // Text PostgreSQL cannot compare (U+0000, lone surrogates) never came from this API.
+  if (text.includes('\\u0000') || text.includes('\u0000') || !text.isWellFormed() || /\\ud[89a-f]/i.test(text)) {
+    throw new InvalidCursorError('cursor is not one this API returned')
+  }
   try {
-    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+    return schema.parse(JSON.parse(text))
   } catch {
     throw new InvalidCursorError('cursor is not one this API returned')
   }

@@ -128,7 +128,12 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
       logger.warn({ error: error.message }, 'lost the LISTEN connection; polling until it is back')
       release(error)
     })
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`)
+    try {
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`)
+    } catch (error) {
+      release(error as Error)
+      throw error
+    }
     listener = { client, release }
   }
 

@@ -129,7 +129,13 @@ t.test('the consumer group applies each event once, keeps offsets in Postgres, a
 
   const producer = kafka.producer()
   await producer.connect()
-  await producer.send({ topic, messages: [{ key: 'alpha', value: 'not json at all' }] })
+  await producer.send({
+    topic,
+    messages: [
+      { key: 'alpha', value: 'not json at all' },
+      { key: 'alpha', value: Buffer.from([0x7b, 0x00, 0xff, 0x7d]) },
+    ],
+  })
   await producer.disconnect()
   await append('delta', 1, { poison: true })
   await append('delta', 2)
@@ -146,18 +152,23 @@ t.test('the consumer group applies each event once, keeps offsets in Postgres, a
       letters.push({ error: message.headers?.['dlq-error']?.toString() ?? '', value: message.value?.toString() ?? '' })
     },
   })
-  await eventually(async () => (letters.length >= 2 ? true : undefined), 15_000)
+  await eventually(async () => (letters.length >= 3 ? true : undefined), 15_000)
   await dlq.disconnect()
   t.match(
     letters.map((letter) => letter.error).sort(),
-    [/^failed 3 times: this event cannot be applied/, /^not a ledger CloudEvent/],
+    [/^failed 3 times: this event cannot be applied/, /^not a ledger CloudEvent/, /^not a ledger CloudEvent/],
     'each with the error that made it poison',
   )
   const offsets = await db.pool.query(
     'SELECT sum(next_offset)::int AS n FROM projection.kafka_offsets WHERE group_id = $1',
     [`projection-${run}`],
   )
-  t.equal(offsets.rows[0].n, 15, 'the consumed positions are stored in Postgres, past the poison events')
+  t.equal(offsets.rows[0].n, 16, 'the consumed positions are stored in Postgres, past the poison events')
+  const stored = await db.pool.query(
+    `SELECT event FROM projection.dead_letters WHERE subscription = $1 AND event ? 'base64'`,
+    [`projection-${run}`],
+  )
+  t.same(stored.rows, [{ event: { base64: 'ewD/fQ==' } }], 'bytes PostgreSQL cannot store as text are kept in base64')
 })
 
 t.test('two projection instances in one group share the partitions and apply each event once', async (t) => {

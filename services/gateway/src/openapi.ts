@@ -55,6 +55,11 @@ const commandHeaders: Record<string, HeaderObject> = {
   },
 }
 const location: HeaderObject = { description: 'Where the new entity is read', schema: { type: 'string' } }
+const entityTag: HeaderObject = {
+  description: 'The entity version, to send as If-Match with the next command',
+  schema: { type: 'string', examples: ['"3"'] },
+}
+const isEntity = (path: string) => path.endsWith('/{id}')
 const retryAfter: HeaderObject = { description: 'Seconds to wait before trying again', schema: { type: 'string' } }
 
 /**
@@ -63,13 +68,15 @@ const retryAfter: HeaderObject = { description: 'Seconds to wait before trying a
  */
 function withResponseHeaders<Document>(document: Document): Document {
   const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {}
-  for (const methods of Object.values(paths)) {
+  for (const [path, methods] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         if (method === 'post' && status === '200') response.headers = { ...commandHeaders, ...response.headers }
         if (method === 'post' && status === '201')
           response.headers = { ...commandHeaders, Location: location, ...response.headers }
         if (status === '503') response.headers = { 'Retry-After': retryAfter, ...response.headers }
+        if (method === 'get' && status === '200' && isEntity(path))
+          response.headers = { ETag: entityTag, ...response.headers }
       }
     }
   }

@@ -196,3 +196,35 @@ t.test('a restriction changes no earlier than its current status began', async (
     } as RestrictionCommand)
     .then([suspended])
 })
+
+t.test('a reinstatement may not be dated before the suspension it ends', async (t) => {
+  const given = deciderSpec(restrictionDecider, t)
+  const imposedOn = { ...imposed, metadata: { effectiveDate: '2025-10-09' } } as TradeFlowEvent
+  const suspendedOn = { ...suspended, metadata: { effectiveDate: '2025-11-07' } } as TradeFlowEvent
+  given([imposedOn, suspendedOn])
+    .when({ ...command('ReinstateRestriction', provenance), effectiveDate: '2025-10-20' } as RestrictionCommand)
+    .thenThrows({ code: restrictionRules.datedBeforeCurrentStatus }, 'before the suspension: refused')
+  given([imposedOn, suspendedOn])
+    .when({
+      ...command('SuspendRestriction', { until: '2027-11-10', ...provenance }),
+      effectiveDate: '2025-11-01',
+    } as RestrictionCommand)
+    .thenThrows(
+      { code: restrictionRules.datedBeforeCurrentStatus },
+      'an extension dated before the suspension: refused',
+    )
+  given([imposedOn, suspendedOn])
+    .when({
+      ...command('ExpandRestriction', { addElements: ['Tm'], addForms: [], ...provenance }),
+      effectiveDate: '2025-10-20',
+    } as RestrictionCommand)
+    .then(
+      [
+        {
+          type: 'RestrictionExpanded',
+          data: { restrictionId: 'cn-test', addedElements: ['Tm'], addedForms: [], ...provenance },
+        },
+      ],
+      'an expansion learned late is accepted',
+    )
+})

@@ -73,17 +73,10 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
     error: PoisonEventError,
   ) {
     logger.error({ topic, partition, offset: message.offset, error: error.message }, 'poison event sent to the DLQ')
-    const value = message.value?.toString('utf8') ?? ''
-    let event: unknown
-    try {
-      event = JSON.parse(value)
-    } catch {
-      event = { unparsed: value }
-    }
     await client.query(
       `INSERT INTO projection.dead_letters (subscription, stream, position, event, error)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [groupId, topic, `${partition}:${message.offset}`, JSON.stringify(event), error.message],
+      [groupId, topic, `${partition}:${message.offset}`, JSON.stringify(storable(message.value)), error.message],
     )
     await deadLetters?.send({
       topic: deadLetterTopic(topic),
@@ -176,4 +169,22 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
     },
     isRunning: () => running,
   }
+}
+
+/**
+ * The message value as the dead-letter table can hold it: parsed JSON when PostgreSQL
+ * can store it, else the raw bytes in base64 (a NUL or a lone surrogate would fail the
+ * insert and stop the partition).
+ */
+function storable(value: Buffer | null): unknown {
+  const text = value?.toString('utf8') ?? ''
+  const unstorable = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(text) || text.includes('\u0000') || !text.isWellFormed()
+  if (!unstorable) {
+    try {
+      return JSON.parse(text)
+    } catch {
+      return { unparsed: text }
+    }
+  }
+  return { base64: value?.toString('base64') ?? '' }
 }

@@ -37,6 +37,8 @@ export function forwardCommands(options: {
               404: Problem.describe('No such entity'),
               409: Problem.describe('Already exists, or another writer appended first'),
               412: Problem.describe('If-Match names a version the entity is no longer at'),
+              413: Problem.describe('The body is larger than 256 KiB'),
+              415: Problem.describe('The body is not application/json'),
               422: Problem.describe('A rule of the domain forbids the command; `type` names the rule'),
               503: Problem.describe('The write service did not answer'),
             },
@@ -52,7 +54,9 @@ export function forwardCommands(options: {
           try {
             response = await options.client.send({ method: 'POST', url: request.url, headers, body: request.body })
           } catch (error) {
-            if (error instanceof UpstreamUnavailableError) throw new HttpProblem('upstream-unavailable', error.message)
+            if (error instanceof UpstreamUnavailableError) {
+              throw new HttpProblem('upstream-unavailable', error.message, { headers: { 'retry-after': '1' } })
+            }
             throw error
           }
           for (const name of relayedResponseHeaders) {

@@ -81,10 +81,13 @@ export function decide(command: RestrictionCommand, state: Restriction): Restric
   if (state.status === 'lifted') {
     throw new DomainError(restrictionRules.lifted, `restriction ${restrictionId} was lifted: record a new one instead`)
   }
-  refuseIfDatedBefore(command.effectiveDate, state.statusSince, {
-    code: restrictionRules.datedBeforeCurrentStatus,
-    current: `the restriction has been ${state.status}`,
-  })
+  // An expansion does not change the status: like a disclosure, it may be learned late.
+  if (command.type !== 'ExpandRestriction') {
+    refuseIfDatedBefore(command.effectiveDate, state.statusSince, {
+      code: restrictionRules.datedBeforeCurrentStatus,
+      current: `the restriction has been ${state.status}`,
+    })
+  }
   const provenance = provenanceOf(command.data)
   const legalReference =
     command.data.legalReference === undefined ? {} : { legalReference: command.data.legalReference }

@@ -44,9 +44,8 @@ export function evolve(state: Restriction, event: TradeFlowEvent): Restriction {
       if (state.status === 'unrecorded') return state
       const { suspendedUntil: _previous, ...rest } = state
       const until = event.data.until
-      return until === undefined
-        ? { ...rest, status: 'suspended' }
-        : { ...rest, status: 'suspended', suspendedUntil: until }
+      const suspended = { ...rest, status: 'suspended' as const, ...statusSinceOf(event) }
+      return until === undefined ? suspended : { ...suspended, suspendedUntil: until }
     }
     case 'RestrictionReinstated':
     case 'RestrictionLifted': {
