@@ -115,3 +115,13 @@ export function slugify(name: string): string | undefined {
  * any real figure, and low enough that sums of them stay finite.
  */
 export const MAX_QUANTITY = 1e15
+
+/** Whether PostgreSQL can store a string in text or jsonb: no U+0000 and no lone UTF-16 surrogate. */
+export function storableText(text: string): boolean {
+  return !text.includes('\u0000') && text.isWellFormed()
+}
+
+/** The same for JSON text, whose escapes (`\\u0000`, `\\ud800`) decode to what PostgreSQL refuses. */
+export function storableJsonText(json: string): boolean {
+  return storableText(json) && !/\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(json)
+}

@@ -1,3 +1,4 @@
+import { storableText } from '@ree/contracts'
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -72,8 +73,7 @@ function unstorableFields(root: unknown, rootPath: string): Array<{ field: strin
         continue
       }
       for (const [key, entry] of Object.entries(value)) {
-        if (key.includes('\u0000') || !key.isWellFormed())
-          errors.push({ field: path, message: 'has a key that cannot be stored' })
+        if (!storableText(key)) errors.push({ field: path, message: 'has a key that cannot be stored' })
         stack.push({ value: entry, path: `${path}.${key}`, depth: depth + 1 })
       }
     }

@@ -1,4 +1,4 @@
-import type { DealEvent, DealStatus } from '@ree/contracts'
+import { type DealEvent, type DealStatus, dealStatusEvents } from '@ree/contracts'
 import { deciderSpec } from '@ree/testing'
 import t from 'tap'
 import { type DealCommand, dealDecider, dealRules } from '../src/index.ts'
@@ -31,20 +31,9 @@ const command = <Type extends DealCommand['type']>(type: Type, data: Extract<Dea
 const changeTo = (status: DealStatus, extra: { statement?: string; by?: string } = {}) =>
   command('ChangeDealStatus', { status, ...extra, ...provenance })
 
-const eventNames = {
-  reported: 'DealReported',
-  announced: 'DealAnnounced',
-  mou: 'DealMouSigned',
-  signed: 'DealSigned',
-  'in-effect': 'DealTookEffect',
-  completed: 'DealCompleted',
-  stalled: 'DealStalled',
-  terminated: 'DealTerminated',
-  denied: 'DealDenied',
-} as const
 /** The event of a status change, as if the status had been reached from `from`. */
 const moved = (from: DealStatus, to: DealStatus): DealEvent =>
-  ({ type: eventNames[to], data: { dealId, from, ...provenance } }) as DealEvent
+  ({ type: dealStatusEvents[to], data: { dealId, from, ...provenance } }) as DealEvent
 /** The events that bring a deal along `path`, recorded at its first status. */
 const along = (first: Recorded['data']['status'], ...path: DealStatus[]): DealEvent[] => {
   const events = [recorded(first)]

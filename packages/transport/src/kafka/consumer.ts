@@ -1,4 +1,4 @@
-import { CloudEvent } from '@ree/contracts'
+import { CloudEvent, storableJsonText } from '@ree/contracts'
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs'
 import type pg from 'pg'
 import type { Logger } from 'pino'
@@ -178,8 +178,7 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
  */
 function storable(value: Buffer | null): unknown {
   const text = value?.toString('utf8') ?? ''
-  const unstorable = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(text) || text.includes('\u0000') || !text.isWellFormed()
-  if (!unstorable) {
+  if (storableJsonText(text)) {
     try {
       return JSON.parse(text)
     } catch {
