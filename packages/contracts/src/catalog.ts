@@ -16,6 +16,21 @@ export function defineEvent<const Name extends string, Data extends z.ZodType>(
   return { name, type, data }
 }
 
+/**
+ * Reads an event stored as an older version as the current one. Stored events are never
+ * rewritten: every reader (store, projection, Kafka consumer) upcasts on read.
+ */
+export interface Upcaster {
+  /** The old definition, still documented for consumers that read old messages. */
+  from: EventDefinition
+  to: string
+  data: (data: Record<string, unknown>) => Record<string, unknown>
+}
+
+export function defineUpcaster(from: EventDefinition, to: EventDefinition, data: Upcaster['data']): Upcaster {
+  return { from, to: to.type, data }
+}
+
 /** A bounded context as consumers see it: where its events come from and go. */
 export interface ContextDefinition<Events extends readonly EventDefinition[] = readonly EventDefinition[]> {
   /** `deposits`, `deals`, `trade-flows`. */
@@ -27,6 +42,8 @@ export interface ContextDefinition<Events extends readonly EventDefinition[] = r
   /** The Postgres schema that holds its event store. */
   schema: string
   events: Events
+  /** How events stored as an older version are read. */
+  upcasters?: readonly Upcaster[]
 }
 
 /**
@@ -59,8 +76,9 @@ export class UnknownEventTypeError extends Error {
  */
 export function decodeEvent<Events extends readonly EventDefinition[]>(
   context: ContextDefinition<Events>,
-  event: CloudEvent,
+  stored: CloudEvent,
 ): DomainEventOf<Events[number]> {
+  const event = upcast(context, stored)
   const definition = context.events.find((candidate) => candidate.type === event.type)
   if (!definition) throw new UnknownEventTypeError(event.type)
   return {
@@ -74,4 +92,15 @@ export function eventTypeOf(context: ContextDefinition, name: string): string {
   const definition = context.events.find((candidate) => candidate.name === name)
   if (!definition) throw new UnknownEventTypeError(name)
   return definition.type
+}
+
+/** The event as its context's current version reads it; an event already current is returned as it is. */
+export function upcast(context: ContextDefinition, event: CloudEvent): CloudEvent {
+  let current = event
+  for (let step = 0; step < 10; step += 1) {
+    const upcaster = context.upcasters?.find((candidate) => candidate.from.type === current.type)
+    if (!upcaster) return current
+    current = { ...current, type: upcaster.to, data: upcaster.data(upcaster.from.data.parse(current.data) as Record<string, unknown>) }
+  }
+  throw new Error(`upcasters of ${event.type} loop`)
 }

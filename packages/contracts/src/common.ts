@@ -76,15 +76,54 @@ export const Provenance = z.object({
 })
 export type Provenance = z.infer<typeof Provenance>
 
+/** The earliest effective date the ledger takes: nothing in this field happened before it. */
+export const EARLIEST_EFFECTIVE_DATE = '1800-01-01'
+
+/** When a fact happened in the world: from 1800 on, and at most the horizon ahead (2 years by default). */
+export const EffectiveDate = IsoDate.refine(
+  (date) => date >= EARLIEST_EFFECTIVE_DATE,
+  `must be on or after ${EARLIEST_EFFECTIVE_DATE}`,
+).meta({
+  description:
+    'When it happened in the world (valid time). From 1800-01-01; a date ahead (an announced change) takes effect on its day, at most 2 years ahead by default.',
+  examples: ['2025-09-08'],
+})
+
 /** What every command body carries besides its own fields. */
 export const CommandProvenance = z.object({
-  effectiveDate: IsoDate.meta({ description: 'When it happened in the world (valid time)' }),
+  effectiveDate: EffectiveDate,
   datePrecision: DatePrecision.optional(),
   sources: Provenance.shape.sources,
   confidence: Confidence.default('normal'),
   note: Provenance.shape.note,
 })
 export type CommandProvenance = z.infer<typeof CommandProvenance>
+
+/** What a retraction records besides the aggregate's id: the fact it takes back, and why. */
+export const RetractionFields = {
+  retractedEventId: z.uuid().meta({ description: 'The event taken back' }),
+  retractedType: z
+    .string()
+    .min(1)
+    .max(200)
+    .meta({ description: 'Its CloudEvents type', examples: ['ree.deposit.stage-advanced.v2'] }),
+  reason: z.string().min(1).max(2000),
+}
+
+/**
+ * A fact recorded by mistake is never edited: it is retracted. The retraction has no
+ * date of its own in the world; it takes effect from the time it is recorded.
+ */
+export const RetractFactBody = z
+  .object({
+    eventId: z.uuid().meta({ description: "The id of the event to take back, as the entity's history shows it" }),
+    reason: z.string().min(1).max(2000).meta({ examples: ['recorded by mistake: the date was a placeholder'] }),
+    sources: Provenance.shape.sources,
+    confidence: Confidence.default('normal'),
+    note: Provenance.shape.note,
+  })
+  .strict()
+  .meta({ id: 'RetractFact' })
 
 /** A command's data: its validated body less `effectiveDate`, which rides in the event metadata. */
 export type CommandData<Body extends z.ZodType> = Omit<z.output<Body>, 'effectiveDate'>

@@ -1,7 +1,17 @@
 import { z } from 'zod'
 import { defineEvent, type ContextDefinition, type DomainEventOf } from './catalog.ts'
 import { defineCommandRoutes } from './commandRoutes.ts'
-import { CommandProvenance, CountryCode, IsoDate, MAX_QUANTITY, Provenance, RareEarthElement, Slug } from './common.ts'
+import {
+  CommandProvenance,
+  CountryCode,
+  IsoDate,
+  MAX_QUANTITY,
+  Provenance,
+  RareEarthElement,
+  RetractFactBody,
+  RetractionFields,
+  Slug,
+} from './common.ts'
 
 export const DealStatus = z
   .enum(['reported', 'announced', 'mou', 'signed', 'in-effect', 'completed', 'stalled', 'terminated', 'denied'])
@@ -291,6 +301,12 @@ export const DealReportRecorded = defineEvent(
   DealRef.extend({ report: DealReport }).extend(Provenance.shape),
 )
 
+export const DealFactRetracted = defineEvent(
+  'DealFactRetracted',
+  'ree.deal.fact-retracted.v1',
+  DealRef.extend(RetractionFields).extend(Provenance.shape),
+)
+
 /** The event that records each status change. */
 export const dealStatusEvents = {
   reported: 'DealReported',
@@ -331,6 +347,7 @@ export const dealsContext = {
     DealAmended,
     DealMilestoneReached,
     DealReportRecorded,
+    DealFactRetracted,
   ],
 } as const satisfies ContextDefinition
 
@@ -417,6 +434,14 @@ export const dealCommandRoutes = defineCommandRoutes([
     path: '/deals/:id/reports',
     body: RecordDealReportBody,
     summary: 'Record a report about the deal, kept beside the others even where they disagree',
+  },
+  {
+    name: 'RetractFact',
+    path: '/deals/:id/retractions',
+    body: RetractFactBody,
+    summary: 'Retract a fact recorded by mistake',
+    description:
+      'Takes back one event of the deal (its `eventId` from the history). From now on the fact is out of the timeline; read with `recordedAsOf` before now, it is still there, and the history shows both. Refused with 422 when the timeline without it would break a rule; retracting its recording takes the deal out of current reads.',
   },
 ])
 export type DealCommandName = (typeof dealCommandRoutes)[number]['name']

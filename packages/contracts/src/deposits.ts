@@ -1,7 +1,17 @@
 import { z } from 'zod'
-import { defineEvent, type ContextDefinition, type DomainEventOf } from './catalog.ts'
+import { defineEvent, defineUpcaster, type ContextDefinition, type DomainEventOf } from './catalog.ts'
 import { defineCommandRoutes } from './commandRoutes.ts'
-import { CommandProvenance, CountryCode, IsoDate, MAX_QUANTITY, Provenance, RareEarthElement, Slug } from './common.ts'
+import {
+  CommandProvenance,
+  CountryCode,
+  IsoDate,
+  MAX_QUANTITY,
+  Provenance,
+  RareEarthElement,
+  RetractFactBody,
+  RetractionFields,
+  Slug,
+} from './common.ts'
 
 export const DepositStage = z
   .enum([
@@ -165,17 +175,31 @@ export const ResourceEstimatePublished = defineEvent(
   'ree.deposit.resource-estimate-published.v1',
   DepositRef.extend({ estimate: ResourceEstimate }).extend(Provenance.shape),
 )
-export const DepositStageAdvanced = defineEvent(
+/**
+ * v1 named the stage it moved from. Since facts take their place in valid time, the
+ * stage before is the timeline's, not the event's: v2 names only the stage reached.
+ */
+export const DepositStageAdvancedV1 = defineEvent(
   'DepositStageAdvanced',
   'ree.deposit.stage-advanced.v1',
   DepositRef.extend({ from: DepositStage, to: DepositStage }).extend(Provenance.shape),
 )
-export const DepositStageReversed = defineEvent(
+export const DepositStageReversedV1 = defineEvent(
   'DepositStageReversed',
   'ree.deposit.stage-reversed.v1',
   DepositRef.extend({ from: DepositStage, to: DepositStage, reason: z.string().min(1).max(2000) }).extend(
     Provenance.shape,
   ),
+)
+export const DepositStageAdvanced = defineEvent(
+  'DepositStageAdvanced',
+  'ree.deposit.stage-advanced.v2',
+  DepositRef.extend({ stage: DepositStage }).extend(Provenance.shape),
+)
+export const DepositStageReversed = defineEvent(
+  'DepositStageReversed',
+  'ree.deposit.stage-reversed.v2',
+  DepositRef.extend({ stage: DepositStage, reason: z.string().min(1).max(2000) }).extend(Provenance.shape),
 )
 export const ProductionReported = defineEvent(
   'ProductionReported',
@@ -187,6 +211,15 @@ export const DepositOperatorsChanged = defineEvent(
   'ree.deposit.operators-changed.v1',
   DepositRef.extend({ operators: z.array(Operator).max(10), previous: z.array(Operator) }).extend(Provenance.shape),
 )
+
+export const DepositFactRetracted = defineEvent(
+  'DepositFactRetracted',
+  'ree.deposit.fact-retracted.v1',
+  DepositRef.extend(RetractionFields).extend(Provenance.shape),
+)
+
+/** v1 stage events read as v2: the stage reached is `to`; the recorded `from` is left to the timeline. */
+const stageReached = ({ from: _from, to, ...rest }: Record<string, unknown>) => ({ ...rest, stage: to })
 
 export const depositsContext = {
   name: 'deposits',
@@ -201,6 +234,11 @@ export const depositsContext = {
     DepositStageReversed,
     ProductionReported,
     DepositOperatorsChanged,
+    DepositFactRetracted,
+  ],
+  upcasters: [
+    defineUpcaster(DepositStageAdvancedV1, DepositStageAdvanced, stageReached),
+    defineUpcaster(DepositStageReversedV1, DepositStageReversed, stageReached),
   ],
 } as const satisfies ContextDefinition
 
@@ -306,6 +344,14 @@ export const depositCommandRoutes = defineCommandRoutes([
     path: '/deposits/:id/operator-changes',
     body: ChangeDepositOperatorsBody,
     summary: "Replace the deposit's operators",
+  },
+  {
+    name: 'RetractFact',
+    path: '/deposits/:id/retractions',
+    body: RetractFactBody,
+    summary: 'Retract a fact recorded by mistake',
+    description:
+      'Takes back one event of the deposit (its `eventId` from the history). From now on the fact is out of the timeline; read with `recordedAsOf` before now, it is still there, and the history shows both. Refused with 422 when the timeline without it would break a rule; retracting the registration takes the deposit out of current reads.',
   },
 ])
 export type DepositCommandName = (typeof depositCommandRoutes)[number]['name']

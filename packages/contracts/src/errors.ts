@@ -5,32 +5,19 @@
 export class DomainError extends Error {
   readonly code: string
   readonly kind: 'rule' | 'not-found' | 'conflict'
-  constructor(code: string, message: string, kind: 'rule' | 'not-found' | 'conflict' = 'rule') {
+  /** Extension members of the problem, e.g. where in the timeline a rule broke. */
+  readonly details: Record<string, unknown> | undefined
+  constructor(
+    code: string,
+    message: string,
+    kind: 'rule' | 'not-found' | 'conflict' = 'rule',
+    details?: Record<string, unknown>,
+  ) {
     super(message)
     this.name = 'DomainError'
     this.code = code
     this.kind = kind
+    this.details = details
   }
 }
 
-/**
- * A change of stage or status may not be dated before the one it follows: folded in
- * order, it would make an as-of answer show it out of place. Checked when both dates
- * are known.
- */
-export function refuseIfDatedBefore(
-  effectiveDate: string | undefined,
-  since: string | undefined,
-  rule: { code: string; current: string },
-): void {
-  if (effectiveDate === undefined || since === undefined || effectiveDate >= since) return
-  throw new DomainError(
-    rule.code,
-    `${rule.current} since ${since}: a change dated ${effectiveDate} would come before it; record it with a date on or after ${since}`,
-  )
-}
-
-/** `{ statusSince }` from an event read back from the store (a new event has no date yet). */
-export function statusSinceOf(event: { metadata?: { effectiveDate: string } }): { statusSince?: string } {
-  return event.metadata ? { statusSince: event.metadata.effectiveDate } : {}
-}

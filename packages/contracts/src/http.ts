@@ -12,6 +12,10 @@ export const Problem = z
       .array(z.object({ field: z.string(), message: z.string() }))
       .optional()
       .meta({ description: 'Each bad input field, as a dotted path such as `body.sources.0.url`' }),
+    breaksAt: z
+      .object({ eventId: z.string(), type: z.string(), effectiveDate: z.string(), streamVersion: z.number().int() })
+      .optional()
+      .meta({ description: 'For a timeline rule: the recorded fact that the command would make break it' }),
   })
   .meta({ id: 'Problem' })
 export type Problem = z.infer<typeof Problem>

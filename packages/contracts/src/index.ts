@@ -6,6 +6,7 @@ export * from './deposits.ts'
 export * from './http.ts'
 export * from './errors.ts'
 export * from './commandRoutes.ts'
+export * from './timeline.ts'
 export * from './trade-flows.ts'
 
 import { dealsContext } from './deals.ts'

@@ -1,7 +1,17 @@
 import { z } from 'zod'
 import { defineEvent, type ContextDefinition, type DomainEventOf } from './catalog.ts'
 import { defineCommandRoutes } from './commandRoutes.ts'
-import { CommandProvenance, CountryCode, IsoDate, MAX_QUANTITY, Provenance, RareEarthElement, Slug } from './common.ts'
+import {
+  CommandProvenance,
+  CountryCode,
+  IsoDate,
+  MAX_QUANTITY,
+  Provenance,
+  RareEarthElement,
+  RetractFactBody,
+  RetractionFields,
+  Slug,
+} from './common.ts'
 
 export const MaterialForm = z
   .enum(['ore', 'concentrate', 'mixed-carbonate', 'compound', 'oxide', 'metal', 'alloy', 'magnet', 'scrap'])
@@ -197,12 +207,24 @@ export const RestrictionLifted = defineEvent(
   RestrictionRef.extend({ legalReference: z.string().min(1).max(500).optional() }).extend(Provenance.shape),
 )
 
+export const ShipmentFactRetracted = defineEvent(
+  'ShipmentFactRetracted',
+  'ree.shipment.fact-retracted.v1',
+  ShipmentRef.extend(RetractionFields).extend(Provenance.shape),
+)
+export const RestrictionFactRetracted = defineEvent(
+  'RestrictionFactRetracted',
+  'ree.restriction.fact-retracted.v1',
+  RestrictionRef.extend(RetractionFields).extend(Provenance.shape),
+)
+
 export const shipmentEvents = [
   ShipmentRecorded,
   ShipmentShipped,
   ShipmentDelivered,
   ShipmentCancelled,
   ShipmentQuantityDisclosed,
+  ShipmentFactRetracted,
 ] as const
 export const restrictionEvents = [
   RestrictionImposed,
@@ -210,6 +232,7 @@ export const restrictionEvents = [
   RestrictionSuspended,
   RestrictionReinstated,
   RestrictionLifted,
+  RestrictionFactRetracted,
 ] as const
 
 export const tradeFlowsContext = {
@@ -346,6 +369,14 @@ export const shipmentCommandRoutes = defineCommandRoutes([
     body: DiscloseShipmentQuantityBody,
     summary: 'Record a tonnage or value disclosed after the shipment was recorded',
   },
+  {
+    name: 'RetractFact',
+    path: '/shipments/:id/retractions',
+    body: RetractFactBody,
+    summary: 'Retract a fact recorded by mistake',
+    description:
+      'Takes back one event of the shipment (its `eventId` from the history). From now on the fact is out of the timeline; read with `recordedAsOf` before now, it is still there, and the history shows both. Refused with 422 when the timeline without it would break a rule; retracting its recording takes the shipment out of current reads.',
+  },
 ])
 export type ShipmentCommandName = (typeof shipmentCommandRoutes)[number]['name']
 
@@ -381,6 +412,14 @@ export const restrictionCommandRoutes = defineCommandRoutes([
     path: '/restrictions/:id/liftings',
     body: LiftRestrictionBody,
     summary: 'Lift a restriction for good',
+  },
+  {
+    name: 'RetractFact',
+    path: '/restrictions/:id/retractions',
+    body: RetractFactBody,
+    summary: 'Retract a fact recorded by mistake',
+    description:
+      'Takes back one event of the restriction (its `eventId` from the history). From now on the fact is out of the timeline; read with `recordedAsOf` before now, it is still there, and the history shows both. Refused with 422 when the timeline without it would break a rule; retracting its imposition takes the restriction out of current reads.',
   },
 ])
 export type RestrictionCommandName = (typeof restrictionCommandRoutes)[number]['name']

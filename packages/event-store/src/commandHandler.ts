@@ -1,30 +1,46 @@
-import { type ContextDefinition, decodeEvent, type DomainEventOf, type EventDefinition } from '@ree/contracts'
+import {
+  type AggregateState,
+  type ContextDefinition,
+  type DecidedEvent,
+  decideOnTimeline,
+  decodeEvent,
+  type DomainEventOf,
+  type EventDefinition,
+  type RetractFact,
+  type TimelineDecider,
+  type TimelineEntry,
+} from '@ree/contracts'
 import type pg from 'pg'
 import { appendToStream } from './appendToStream.ts'
 import { ConcurrencyError, IdempotencyKeyReusedError, PreconditionFailedError } from './errors.ts'
 import { readStream } from './readStream.ts'
 
-/** A pure decider: no I/O, no clock. */
-export interface Decider<Command, Event, State> {
-  initialState: State
-  evolve: (state: State, event: Event) => State
-  decide: (command: Command, state: State) => Event[]
-}
+/** A pure decider: no I/O, no clock; its facts take their place in valid time. */
+export type Decider<
+  Command,
+  Event extends { type: string; data: unknown },
+  State extends AggregateState,
+> = TimelineDecider<Command, Event, State>
 
 export interface CommandMetadata {
-  effectiveDate: string
+  /** When the command's facts happened; a retraction takes the date of the fact it takes back. */
+  effectiveDate: string | undefined
   correlationId: string
   causationId: string
   traceparent?: string | undefined
 }
 
-export interface HandleCommandOptions<Events extends readonly EventDefinition[], Command, State> {
+export interface HandleCommandOptions<
+  Events extends readonly EventDefinition[],
+  Command,
+  State extends AggregateState,
+> {
   pool: pg.Pool
   context: ContextDefinition<Events>
   streamId: string
   subject: string
   decider: Decider<Command, DomainEventOf<Events[number]>, State>
-  command: Command
+  command: Command | RetractFact
   metadata: CommandMetadata
   /** The stream version the client last saw (`If-Match`). */
   ifMatch?: number | '*' | undefined
@@ -43,7 +59,11 @@ export interface CommandResult {
  * Loads the aggregate's stream, runs the decider, and appends its events with their
  * outbox rows and the idempotency record, all in one transaction.
  */
-export async function handleCommand<Events extends readonly EventDefinition[], Command, State>(
+export async function handleCommand<
+  Events extends readonly EventDefinition[],
+  Command,
+  State extends AggregateState,
+>(
   options: HandleCommandOptions<Events, Command, State>,
 ): Promise<CommandResult> {
   const { context, decider, idempotency } = options
@@ -65,11 +85,16 @@ export async function handleCommand<Events extends readonly EventDefinition[], C
     const version = history.length
     const matches = options.ifMatch === '*' ? version > 0 : options.ifMatch === version
     if (options.ifMatch !== undefined && !matches) throw new PreconditionFailedError(options.ifMatch, version)
-    const state = history.reduce(
-      (current, stored) => decider.evolve(current, decodeEvent(context, stored.event)),
-      decider.initialState,
+    const timeline = history.map(
+      (stored): TimelineEntry<DomainEventOf<Events[number]>> => ({
+        event: decodeEvent(context, stored.event),
+        eventId: stored.event.id,
+        eventType: stored.event.type,
+        effectiveDate: stored.event.effectivedate,
+        streamVersion: stored.event.streamversion,
+      }),
     )
-    const events = decider.decide(options.command, state)
+    const events = decideOnTimeline(decider, timeline, options.command, options.metadata.effectiveDate)
     const result = await append(client, options, version, events)
     if (idempotency) {
       await client.query(`UPDATE ${context.schema}.idempotency_keys SET response = $2 WHERE key = $1`, [
@@ -91,11 +116,11 @@ export async function handleCommand<Events extends readonly EventDefinition[], C
   }
 }
 
-async function append<Events extends readonly EventDefinition[], Command, State>(
+async function append<Events extends readonly EventDefinition[], Command, State extends AggregateState>(
   client: pg.ClientBase,
   options: HandleCommandOptions<Events, Command, State>,
   version: number,
-  events: Array<DomainEventOf<Events[number]>>,
+  events: Array<DecidedEvent<DomainEventOf<Events[number]>>>,
 ): Promise<Omit<CommandResult, 'replayed'>> {
   if (events.length === 0) return { streamVersion: version, eventIds: [] }
   const { context, metadata } = options
@@ -105,13 +130,14 @@ async function append<Events extends readonly EventDefinition[], Command, State>
     subject: options.subject,
     expectedVersion: version,
     outbox: { topic: context.topic },
-    events: events.map((event) => {
+    events: events.map(({ event, effectiveDate }) => {
       const definition = context.events.find((candidate) => candidate.name === event.type)
       if (!definition) throw new Error(`event ${event.type} is not in the ${context.name} catalog`)
       return {
         type: definition.type,
         data: definition.data.parse(event.data) as Record<string, unknown>,
         ...metadata,
+        effectiveDate,
       }
     }),
   })

@@ -10,4 +10,4 @@ export { ConcurrencyError, IdempotencyKeyReusedError, isUniqueViolation, Precond
 export { type GlobalCheckpoint, readAll, START_OF_STORE } from './readAll.ts'
 export { readStream } from './readStream.ts'
 export { assertSchemaName, EVENTS_CHANNEL, eventStoreSql, migrateEventStore } from './schema.ts'
-export { type EventRow, eventColumns, type StoredEvent, toStoredEvent } from './storedEvent.ts'
+export { type EventRow, eventColumns, type StoredEvent, toStoredEvent, upcastStored } from './storedEvent.ts'

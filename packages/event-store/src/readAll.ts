@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { assertSchemaName } from './schema.ts'
-import { type EventRow, eventColumns, type StoredEvent, toStoredEvent } from './storedEvent.ts'
+import { type EventRow, eventColumns, type StoredEvent, toStoredEvent, upcastStored } from './storedEvent.ts'
 
 /** Where a reader of the whole store stands: the last (transaction, position) it has handled. */
 export interface GlobalCheckpoint {
@@ -29,5 +29,5 @@ export async function readAll(
      LIMIT $3`,
     [options.after.transactionId, options.after.globalPosition, options.limit],
   )
-  return result.rows.map((row) => toStoredEvent(row, options.source))
+  return result.rows.map((row) => upcastStored(toStoredEvent(row, options.source)))
 }

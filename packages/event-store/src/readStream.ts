@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { assertSchemaName } from './schema.ts'
-import { type EventRow, eventColumns, type StoredEvent, toStoredEvent } from './storedEvent.ts'
+import { type EventRow, eventColumns, type StoredEvent, toStoredEvent, upcastStored } from './storedEvent.ts'
 
 /** Every event of one stream, in stream order. */
 export async function readStream(
@@ -12,5 +12,5 @@ export async function readStream(
     `SELECT ${eventColumns('e')} FROM ${s}.events e WHERE e.stream_id = $1 ORDER BY e.stream_version`,
     [options.streamId],
   )
-  return result.rows.map((row) => toStoredEvent(row, options.source))
+  return result.rows.map((row) => upcastStored(toStoredEvent(row, options.source)))
 }

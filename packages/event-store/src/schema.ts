@@ -32,10 +32,13 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   correlation_id uuid NOT NULL,
   causation_id uuid NOT NULL,
   traceparent text,
-  recorded_at timestamptz NOT NULL DEFAULT now(),
+  recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   UNIQUE (stream_id, stream_version)
 );
 ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS traceparent text;
+-- The time of the insert, not of the transaction's start: a stream's record times then
+-- rise with its versions, since a later version is inserted after the earlier one committed.
+ALTER TABLE ${s}.events ALTER COLUMN recorded_at SET DEFAULT clock_timestamp();
 CREATE INDEX IF NOT EXISTS events_by_transaction ON ${s}.events (transaction_id, global_position);
 CREATE TABLE IF NOT EXISTS ${s}.outbox (
   id bigserial PRIMARY KEY,

@@ -1,4 +1,4 @@
-import type { CloudEvent } from '@ree/contracts'
+import { type CloudEvent, ledgerContexts, upcast } from '@ree/contracts'
 
 /** A CloudEvent as the event store keeps it, with where it stands in the store. */
 export interface StoredEvent {
@@ -59,4 +59,10 @@ export function toStoredEvent(row: EventRow, source: string): StoredEvent {
       data: row.data,
     },
   }
+}
+
+/** The stored event as its context's current version reads it (stored rows are never rewritten). */
+export function upcastStored(stored: StoredEvent): StoredEvent {
+  const context = ledgerContexts.find((candidate) => candidate.source === stored.event.source)
+  return context ? { ...stored, event: upcast(context, stored.event) } : stored
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  type AggregateState,
   CommandAccepted,
   CommandHeaders,
   type CommandRoute,
@@ -7,6 +8,7 @@ import {
   type DomainEventOf,
   type EventDefinition,
   Problem,
+  type RetractFact,
   Slug,
   slugify,
 } from '@ree/contracts'
@@ -15,8 +17,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
 import { z } from 'zod'
 import { commandContext, replyAccepted } from './commands.ts'
+import { HttpProblem } from './problem.ts'
 
-export interface CommandRouterOptions<Events extends readonly EventDefinition[], Command, State> {
+export interface CommandRouterOptions<
+  Events extends readonly EventDefinition[],
+  Command,
+  State extends AggregateState,
+> {
   pool: pg.Pool
   context: ContextDefinition<Events>
   routes: readonly CommandRoute[]
@@ -26,7 +33,9 @@ export interface CommandRouterOptions<Events extends readonly EventDefinition[],
   /** The public path of one entity, for `Location`. */
   location: (id: string) => string
   /** Builds the domain command from a validated body (without `effectiveDate`). */
-  toCommand: (name: string, id: string, data: Record<string, unknown>, effectiveDate: string) => Command
+  toCommand: (name: string, id: string, data: Record<string, unknown>) => Command
+  /** How many years ahead an effective date may lie (an announced change); default 2. */
+  horizonYears?: number | undefined
 }
 
 const IdParams = z.object({ id: Slug })
@@ -37,9 +46,10 @@ type AcceptedResponses = { 200: typeof CommandAccepted; 201: typeof CommandAccep
  * Mounts every command route of a context: validate, decide, append, answer with the
  * new version. The gateway mounts the same routes to forward them.
  */
-export function commandRouter<Events extends readonly EventDefinition[], Command, State>(
+export function commandRouter<Events extends readonly EventDefinition[], Command, State extends AggregateState>(
   options: CommandRouterOptions<Events, Command, State>,
 ): FastifyPluginAsyncZod {
+  const horizonYears = options.horizonYears ?? 2
   return async function commands(app) {
     for (const route of options.routes) {
       app.post(
@@ -60,10 +70,11 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
             id: chosenId,
             ...data
           } = request.body as Record<string, unknown> & {
-            effectiveDate: string
+            effectiveDate?: string
             id?: string
             name?: string
           }
+          refuseBeyondHorizon(effectiveDate, horizonYears)
           const id = route.creates
             ? (chosenId ?? slugify(String(data.name ?? '')) ?? randomUUID())
             : (request.params as { id: string }).id
@@ -74,7 +85,10 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
             decider: options.decider,
             streamId: options.streamId(id),
             subject: id,
-            command: options.toCommand(route.name, id, data, effectiveDate),
+            command:
+              route.name === 'RetractFact'
+                ? { type: 'RetractFact', data: data as RetractFact['data'] }
+                : options.toCommand(route.name, id, data),
             metadata: {
               effectiveDate,
               correlationId: context.correlationId,
@@ -90,4 +104,20 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
       )
     }
   }
+}
+
+/**
+ * Facts may be announced ahead (a control that takes effect next month), but not past
+ * the horizon: a date years ahead is a typing mistake, not an announcement.
+ */
+function refuseBeyondHorizon(effectiveDate: string | undefined, years: number): void {
+  if (effectiveDate === undefined) return
+  const today = new Date()
+  const horizon = new Date(Date.UTC(today.getUTCFullYear() + years, today.getUTCMonth(), today.getUTCDate()))
+  const latest = horizon.toISOString().slice(0, 10)
+  if (effectiveDate <= latest) return
+  const message = `must be on or before ${latest}: an effective date may lie at most ${years} years ahead`
+  throw new HttpProblem('validation-failed', `body.effectiveDate ${message}`, {
+    errors: [{ field: 'body.effectiveDate', message }],
+  })
 }

@@ -41,6 +41,8 @@ export interface ProblemBody {
   detail?: string
   instance?: string
   errors?: Array<{ field: string; message: string }>
+  /** Extension members, e.g. `breaksAt`: the fact where a timeline rule broke. */
+  [extension: string]: unknown
 }
 
 /** An error that already knows its problem code. */
@@ -81,6 +83,7 @@ export function toProblem(error: unknown, instance: string): ProblemBody {
       status: domainStatus[error.kind],
       detail: error.message,
       instance,
+      ...error.details,
     }
   }
   if (error instanceof PreconditionFailedError) return make('precondition-failed', error.message)

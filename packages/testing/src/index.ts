@@ -1,3 +1,3 @@
-export { deciderSpec } from './decider.ts'
+export { type DatedEvent, deciderSpec, on, SPEC_DATE } from './decider.ts'
 export { createTestDatabase, type TestDatabase, testServerUrl } from './postgres.ts'
 export { eventually } from './ledger.ts'

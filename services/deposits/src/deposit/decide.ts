@@ -5,62 +5,30 @@ import {
   type CorrectDepositDetailsBody,
   type DepositEvent,
   DomainError,
-  refuseIfDatedBefore,
   depositStageRank,
   provenanceOf,
   type PublishResourceEstimateBody,
   type RegisterDepositBody,
   type ReportProductionBody,
+  type RetractFact,
   type ReverseDepositStageBody,
+  type TimelineEntry,
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
 import { type Deposit, evolve, initialState } from './deposit.ts'
 
+type Of<Type extends string, Data> = { type: Type; depositId: string; data: Data }
+
 /** Commands are the validated bodies, with the deposit id resolved. */
 export type DepositCommand =
-  | {
-      type: 'RegisterDeposit'
-      depositId: string
-      data: Omit<CommandData<typeof RegisterDepositBody>, 'id'>
-      effectiveDate?: string
-    }
-  | {
-      type: 'CorrectDepositDetails'
-      depositId: string
-      data: CommandData<typeof CorrectDepositDetailsBody>
-      effectiveDate?: string
-    }
-  | {
-      type: 'PublishResourceEstimate'
-      depositId: string
-      data: CommandData<typeof PublishResourceEstimateBody>
-      effectiveDate?: string
-    }
-  | {
-      type: 'AdvanceDepositStage'
-      depositId: string
-      data: CommandData<typeof AdvanceDepositStageBody>
-      effectiveDate?: string
-    }
-  | {
-      type: 'ReverseDepositStage'
-      depositId: string
-      data: CommandData<typeof ReverseDepositStageBody>
-      effectiveDate?: string
-    }
-  | {
-      type: 'ReportProduction'
-      depositId: string
-      data: CommandData<typeof ReportProductionBody>
-      effectiveDate?: string
-    }
-  | {
-      type: 'ChangeDepositOperators'
-      depositId: string
-      data: CommandData<typeof ChangeDepositOperatorsBody>
-      effectiveDate?: string
-    }
+  | Of<'RegisterDeposit', Omit<CommandData<typeof RegisterDepositBody>, 'id'>>
+  | Of<'CorrectDepositDetails', CommandData<typeof CorrectDepositDetailsBody>>
+  | Of<'PublishResourceEstimate', CommandData<typeof PublishResourceEstimateBody>>
+  | Of<'AdvanceDepositStage', CommandData<typeof AdvanceDepositStageBody>>
+  | Of<'ReverseDepositStage', CommandData<typeof ReverseDepositStageBody>>
+  | Of<'ReportProduction', CommandData<typeof ReportProductionBody>>
+  | Of<'ChangeDepositOperators', CommandData<typeof ChangeDepositOperatorsBody>>
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const depositRules = {
@@ -71,19 +39,67 @@ export const depositRules = {
   reversalRequired: 'stage-reversal-required',
   notAReversal: 'not-a-reversal',
   productionBeforeConstruction: 'production-before-construction',
-  datedBeforeCurrentStage: 'dated-before-current-stage',
   operatorsUnchanged: 'operators-unchanged',
 } as const
 
+/** The rules every fact keeps where it stands on the deposit's timeline. */
+export function check(state: Deposit, event: DepositEvent): void {
+  if (event.type === 'DepositRegistered') {
+    if (state.recorded) {
+      throw new DomainError(depositRules.alreadyRegistered, `deposit ${state.id} is already registered`, 'conflict')
+    }
+    return
+  }
+  // Facts outside a registration (its own was retracted) wait, unjudged, for one.
+  if (!state.recorded) return
+  const stage = state.stage
+  switch (event.type) {
+    case 'DepositStageAdvanced': {
+      const to = event.data.stage
+      if (to === stage) throw new DomainError(depositRules.stageUnchanged, `the deposit is already at ${to}`)
+      if (depositStageRank[to] < depositStageRank[stage]) {
+        throw new DomainError(
+          depositRules.reversalRequired,
+          `${to} comes before ${stage}: record a stage reversal with its reason instead`,
+        )
+      }
+      return
+    }
+    case 'DepositStageReversed': {
+      const to = event.data.stage
+      if (depositStageRank[to] >= depositStageRank[stage]) {
+        throw new DomainError(
+          depositRules.notAReversal,
+          `${to} does not come before ${stage}: a reversal goes back, an advance goes forward`,
+        )
+      }
+      return
+    }
+    case 'ProductionReported':
+      if (depositStageRank[stage] < depositStageRank.construction) {
+        throw new DomainError(
+          depositRules.productionBeforeConstruction,
+          `the deposit is at ${stage} then: production is recorded from construction on`,
+        )
+      }
+      return
+    case 'DepositDetailsCorrected':
+    case 'ResourceEstimatePublished':
+    case 'DepositOperatorsChanged':
+    case 'DepositFactRetracted':
+      return
+    default: {
+      const unexpected: never = event
+      throw new Error(`unhandled event ${JSON.stringify(unexpected)}`)
+    }
+  }
+}
+
+/** The events of a command, judged against the deposit as it stood on the command's date. */
 export function decide(command: DepositCommand, state: Deposit): DepositEvent[] {
   const depositId = command.depositId
-  if (command.type === 'RegisterDeposit') {
-    if (state.status === 'registered') {
-      throw new DomainError(depositRules.alreadyRegistered, `deposit ${depositId} is already registered`, 'conflict')
-    }
-    return [{ type: 'DepositRegistered', data: { depositId, ...command.data } }]
-  }
-  if (state.status !== 'registered') {
+  if (command.type === 'RegisterDeposit') return [{ type: 'DepositRegistered', data: { depositId, ...command.data } }]
+  if (!state.recorded) {
     throw new DomainError(depositRules.notFound, `no deposit ${depositId} is registered`, 'not-found')
   }
   const provenance = provenanceOf(command.data)
@@ -103,43 +119,13 @@ export function decide(command: DepositCommand, state: Deposit): DepositEvent[] 
       return [
         { type: 'ResourceEstimatePublished', data: { depositId, estimate: command.data.estimate, ...provenance } },
       ]
-    case 'AdvanceDepositStage': {
-      refuseIfDatedBefore(command.effectiveDate, state.stageSince, {
-        code: depositRules.datedBeforeCurrentStage,
-        current: `the deposit has been at ${state.stage}`,
-      })
-      const to = command.data.stage
-      if (to === state.stage) throw new DomainError(depositRules.stageUnchanged, `the deposit is already at ${to}`)
-      if (depositStageRank[to] < depositStageRank[state.stage]) {
-        throw new DomainError(
-          depositRules.reversalRequired,
-          `${to} comes before ${state.stage}: record a stage reversal with its reason instead`,
-        )
-      }
-      return [{ type: 'DepositStageAdvanced', data: { depositId, from: state.stage, to, ...provenance } }]
-    }
+    case 'AdvanceDepositStage':
+      return [{ type: 'DepositStageAdvanced', data: { depositId, stage: command.data.stage, ...provenance } }]
     case 'ReverseDepositStage': {
-      refuseIfDatedBefore(command.effectiveDate, state.stageSince, {
-        code: depositRules.datedBeforeCurrentStage,
-        current: `the deposit has been at ${state.stage}`,
-      })
-      const to = command.data.stage
-      if (depositStageRank[to] >= depositStageRank[state.stage]) {
-        throw new DomainError(
-          depositRules.notAReversal,
-          `${to} does not come before ${state.stage}: a reversal goes back, an advance goes forward`,
-        )
-      }
-      const data = { depositId, from: state.stage, to, reason: command.data.reason, ...provenance }
+      const data = { depositId, stage: command.data.stage, reason: command.data.reason, ...provenance }
       return [{ type: 'DepositStageReversed', data }]
     }
     case 'ReportProduction':
-      if (depositStageRank[state.stage] < depositStageRank.construction) {
-        throw new DomainError(
-          depositRules.productionBeforeConstruction,
-          `the deposit is at ${state.stage}: production is recorded from construction on`,
-        )
-      }
       return [{ type: 'ProductionReported', data: { depositId, production: command.data.production, ...provenance } }]
     case 'ChangeDepositOperators':
       if (isDeepStrictEqual(command.data.operators, state.operators)) {
@@ -158,4 +144,24 @@ export function decide(command: DepositCommand, state: Deposit): DepositEvent[] 
   }
 }
 
-export const depositDecider: Decider<DepositCommand, DepositEvent, Deposit> = { initialState, evolve, decide }
+export function retract(command: RetractFact, target: TimelineEntry<DepositEvent>): DepositEvent {
+  const { eventId, reason, ...rest } = command.data
+  return {
+    type: 'DepositFactRetracted',
+    data: {
+      depositId: target.event.data.depositId,
+      retractedEventId: eventId,
+      retractedType: target.eventType,
+      reason,
+      ...provenanceOf(rest as Parameters<typeof provenanceOf>[0]),
+    },
+  }
+}
+
+export const depositDecider: Decider<DepositCommand, DepositEvent, Deposit> = {
+  initialState,
+  evolve,
+  decide,
+  check,
+  retract,
+}

@@ -3,7 +3,7 @@ import { commandRouter } from '@ree/platform'
 import type pg from 'pg'
 import { type DepositCommand, depositDecider } from './decide.ts'
 
-export function depositRoutes(pool: pg.Pool) {
+export function depositRoutes(pool: pg.Pool, horizonYears?: number) {
   return commandRouter({
     pool,
     context: depositsContext,
@@ -11,7 +11,7 @@ export function depositRoutes(pool: pg.Pool) {
     decider: depositDecider,
     streamId: (id) => `deposit-${id}`,
     location: (id) => `/v1/deposits/${id}`,
-    toCommand: (name, depositId, data, effectiveDate) =>
-      ({ type: name, depositId, data, effectiveDate }) as DepositCommand,
+    toCommand: (name, depositId, data) => ({ type: name, depositId, data }) as DepositCommand,
+    horizonYears,
   })
 }
