@@ -1,4 +1,4 @@
-import { type CloudEvent, ledgerContexts, upcast } from '@ree/contracts'
+import { type CloudEvent, upcastEvent } from '@ree/contracts'
 
 /** A CloudEvent as the event store keeps it, with where it stands in the store. */
 export interface StoredEvent {
@@ -63,6 +63,5 @@ export function toStoredEvent(row: EventRow, source: string): StoredEvent {
 
 /** The stored event as its context's current version reads it (stored rows are never rewritten). */
 export function upcastStored(stored: StoredEvent): StoredEvent {
-  const context = ledgerContexts.find((candidate) => candidate.source === stored.event.source)
-  return context ? { ...stored, event: upcast(context, stored.event) } : stored
+  return { ...stored, event: upcastEvent(stored.event) }
 }

@@ -91,10 +91,15 @@ export function toProblem(error: unknown, instance: string): ProblemBody {
   if (error instanceof IdempotencyKeyReusedError) return make('idempotency-key-reused', error.message)
   const fastifyError = error as FastifyError
   if (hasZodFastifySchemaValidationErrors(fastifyError)) {
-    const errors = fastifyError.validation.map((issue) => ({
-      field: [fastifyError.validationContext ?? 'body', ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-      message: issue.message ?? 'is not valid',
-    }))
+    const errors = fastifyError.validation.flatMap((issue) => {
+      const path = [fastifyError.validationContext ?? 'body', ...issue.instancePath.split('/').filter(Boolean)]
+      // An undeclared parameter or field is named itself, so the client sees which one.
+      const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params as { keys?: unknown }).keys : undefined
+      if (Array.isArray(unknownKeys)) {
+        return unknownKeys.map((key) => ({ field: [...path, String(key)].join('.'), message: 'is not a parameter this operation takes' }))
+      }
+      return [{ field: path.join('.'), message: issue.message ?? 'is not valid' }]
+    })
     return make('validation-failed', errors.map((issue) => `${issue.field}: ${issue.message}`).join('; '), { errors })
   }
   switch (fastifyError.code) {

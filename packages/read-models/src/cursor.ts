@@ -2,7 +2,7 @@ import { storableJsonText } from '@ree/contracts'
 import { z } from 'zod'
 
 /** Opaque keyset cursors: base64url JSON of where the last page ended. */
-export function encodeCursor(position: Record<string, string | number>): string {
+export function encodeCursor(position: Record<string, string | number | null>): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url')
 }
 

@@ -11,10 +11,23 @@ export {
   listDeposits,
 } from './deposits/queries.ts'
 export { DepositView, evolveDepositView, StageChange } from './deposits/view.ts'
-export { migrateReadModels, readModelsSql } from './schema.ts'
-export { isTemporal, TemporalQuery, visibleAt } from './temporal.ts'
+export { migrateReadModels, READ_MODELS_VERSION, readModelsSql } from './schema.ts'
+export { readAt, TemporalQuery, today } from './temporal.ts'
 export { projectEvent } from './project.ts'
 export * from './trade-flows/index.ts'
 export * from './deals/index.ts'
-export { StreamGapError } from './versioned-view.ts'
+export {
+  cursorBinding,
+  defineTemporalModel,
+  insertStates,
+  segmentsOf,
+  type StateRow,
+  statesOfHistory,
+  StreamGapError,
+  type TemporalModel,
+  temporalModelSql,
+} from './temporal-model.ts'
+export { depositModel } from './deposits/projection.ts'
+export { dealModel } from './deals/projection.ts'
+export { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
 export { DeadLetter, listDeadLetters } from './dead-letters.ts'

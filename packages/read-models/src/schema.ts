@@ -1,107 +1,61 @@
 import type pg from 'pg'
+import { dealModel } from './deals/projection.ts'
+import { depositModel } from './deposits/projection.ts'
+import { temporalModelSql } from './temporal-model.ts'
+import { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
+
+/**
+ * The version of the read models' layout. When it changes, the read models are
+ * dropped and rebuilt from the events (a read model is derived, never the truth).
+ */
+export const READ_MODELS_VERSION = 2
 
 /** The read models' tables, in their own schema; safe to run at every start. */
 export const readModelsSql = `
+CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE SCHEMA IF NOT EXISTS read_models;
-CREATE TABLE IF NOT EXISTS read_models.deposits (
-  id text PRIMARY KEY,
-  name text NOT NULL,
-  country text NOT NULL,
-  stage text NOT NULL,
-  elements text[] NOT NULL,
-  operators text[] NOT NULL,
-  version integer NOT NULL,
-  view jsonb NOT NULL
-);
-CREATE INDEX IF NOT EXISTS deposits_country ON read_models.deposits (country);
-CREATE INDEX IF NOT EXISTS deposits_elements ON read_models.deposits USING gin (elements);
-CREATE TABLE IF NOT EXISTS read_models.deposit_history (
-  deposit_id text NOT NULL,
-  stream_version integer NOT NULL,
-  effective_date date NOT NULL,
-  recorded_at timestamptz NOT NULL,
-  event jsonb NOT NULL,
-  PRIMARY KEY (deposit_id, stream_version)
-);
-CREATE TABLE IF NOT EXISTS read_models.shipments (
-  id text PRIMARY KEY,
-  origin text NOT NULL,
-  destination text NOT NULL,
-  status text NOT NULL,
-  form text,
-  elements text[] NOT NULL,
-  quantity_tonnes double precision,
-  flow_date date NOT NULL,
-  version integer NOT NULL,
-  view jsonb NOT NULL
-);
-CREATE INDEX IF NOT EXISTS shipments_corridor ON read_models.shipments (origin, destination);
-CREATE INDEX IF NOT EXISTS shipments_elements ON read_models.shipments USING gin (elements);
-CREATE TABLE IF NOT EXISTS read_models.shipment_history (
-  shipment_id text NOT NULL,
-  stream_version integer NOT NULL,
-  effective_date date NOT NULL,
-  recorded_at timestamptz NOT NULL,
-  event jsonb NOT NULL,
-  PRIMARY KEY (shipment_id, stream_version)
-);
-CREATE TABLE IF NOT EXISTS read_models.restrictions (
-  id text PRIMARY KEY,
-  origin text NOT NULL,
-  destinations text[],
-  kind text NOT NULL,
-  status text NOT NULL,
-  elements text[] NOT NULL,
-  forms text[] NOT NULL,
-  imposed_on date NOT NULL,
-  version integer NOT NULL,
-  view jsonb NOT NULL
-);
-CREATE INDEX IF NOT EXISTS restrictions_origin ON read_models.restrictions (origin);
-CREATE TABLE IF NOT EXISTS read_models.restriction_history (
-  restriction_id text NOT NULL,
-  stream_version integer NOT NULL,
-  effective_date date NOT NULL,
-  recorded_at timestamptz NOT NULL,
-  event jsonb NOT NULL,
-  PRIMARY KEY (restriction_id, stream_version)
-);
-CREATE TABLE IF NOT EXISTS read_models.deals (
-  id text PRIMARY KEY,
-  name text NOT NULL,
-  status text NOT NULL,
-  countries text[] NOT NULL,
-  parties text[] NOT NULL,
-  kinds text[] NOT NULL,
-  elements text[] NOT NULL,
-  stages text[] NOT NULL,
-  deposit_ids text[] NOT NULL,
-  deal_date date NOT NULL,
-  value_amount numeric,
-  value_currency text,
-  version integer NOT NULL,
-  view jsonb NOT NULL
-);
-CREATE INDEX IF NOT EXISTS deals_countries ON read_models.deals USING gin (countries);
-CREATE INDEX IF NOT EXISTS deals_deposit_ids ON read_models.deals USING gin (deposit_ids);
-CREATE INDEX IF NOT EXISTS deals_date ON read_models.deals (deal_date, id);
-CREATE TABLE IF NOT EXISTS read_models.deal_history (
-  deal_id text NOT NULL,
-  stream_version integer NOT NULL,
-  effective_date date NOT NULL,
-  recorded_at timestamptz NOT NULL,
-  event jsonb NOT NULL,
-  PRIMARY KEY (deal_id, stream_version)
-);
+CREATE TABLE IF NOT EXISTS read_models.layout (version integer NOT NULL);
+${[depositModel, dealModel, shipmentModel, restrictionModel].map(temporalModelSql).join('\n')}
 `
 
-export async function migrateReadModels(pool: pg.Pool): Promise<void> {
+/**
+ * Creates the read models; on a database written by an older layout, drops them and
+ * resets the projection's positions so that it rebuilds them from the start.
+ */
+export async function migrateReadModels(pool: pg.Pool): Promise<{ rebuilt: boolean }> {
   const client = await pool.connect()
   try {
     await client.query(`SELECT pg_advisory_lock(hashtext('migrate:read_models'))`)
+    const layout = await client.query<{ version: number | null }>(
+      `SELECT CASE WHEN to_regclass('read_models.layout') IS NULL THEN NULL
+              ELSE (SELECT max(version) FROM read_models.layout) END AS version,
+              to_regclass('read_models.deposits') IS NOT NULL AS old_layout`,
+    )
+    const row = layout.rows[0] as { version: number | null; old_layout: boolean } | undefined
+    const stale = row !== undefined && (row.old_layout || (row.version !== null && row.version !== READ_MODELS_VERSION))
+    await client.query('BEGIN')
+    if (stale) {
+      await client.query('DROP SCHEMA read_models CASCADE')
+      await resetProjectionPositions(client)
+    }
     await client.query(readModelsSql)
+    await client.query('DELETE FROM read_models.layout')
+    await client.query('INSERT INTO read_models.layout (version) VALUES ($1)', [READ_MODELS_VERSION])
+    await client.query('COMMIT')
+    return { rebuilt: stale }
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
   } finally {
     await client.query(`SELECT pg_advisory_unlock(hashtext('migrate:read_models'))`).catch(() => undefined)
     client.release()
+  }
+}
+
+/** The projection's positions (Postgres log checkpoints and Kafka offsets), where they exist. */
+async function resetProjectionPositions(client: pg.ClientBase): Promise<void> {
+  for (const table of ['projection.checkpoints', 'projection.kafka_offsets']) {
+    const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [table])
+    if (exists.rows[0]?.found) await client.query(`DELETE FROM ${table}`)
   }
 }

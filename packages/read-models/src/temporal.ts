@@ -3,21 +3,26 @@ import { z } from 'zod'
 
 /** Both kinds of "as of": what was true in the world on a date, and what the ledger knew at a time. */
 export const TemporalQuery = z.object({
-  asOf: IsoDate.optional().meta({ description: 'Valid time: only facts effective on or before this date' }),
+  asOf: IsoDate.optional().meta({
+    description: 'Valid time: the state as it stood on this date (default: today, so facts dated ahead wait for their day)',
+  }),
   recordedAsOf: z.iso
     .datetime({ offset: true })
     .optional()
-    .meta({ description: 'Record time: only facts the ledger had recorded by this instant' }),
+    .meta({ description: 'Record time: only what the ledger had recorded (and not yet retracted) by this instant' }),
 })
 export type TemporalQuery = z.output<typeof TemporalQuery>
 
-export function isTemporal(query: TemporalQuery): boolean {
-  return query.asOf !== undefined || query.recordedAsOf !== undefined
+/** Today in UTC: the valid date of a read that names none. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10)
 }
 
-/** Whether an event was true by `asOf` and known by `recordedAsOf`. */
-export function visibleAt(event: { effectivedate: string; time: string }, query: TemporalQuery): boolean {
-  if (query.asOf !== undefined && event.effectivedate > query.asOf) return false
-  if (query.recordedAsOf !== undefined && Date.parse(event.time) > Date.parse(query.recordedAsOf)) return false
-  return true
+/** The point of a read in both times, with only the fields that are set. */
+export function readAt(query: TemporalQuery): { today: string; asOf?: string; recordedAsOf?: string } {
+  return {
+    today: today(),
+    ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+    ...(query.recordedAsOf === undefined ? {} : { recordedAsOf: new Date(query.recordedAsOf).toISOString() }),
+  }
 }

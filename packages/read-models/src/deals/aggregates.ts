@@ -14,7 +14,9 @@ export const DealAggregateQuery = DealFilters.extend({
     description:
       '`country-pair`: each pair of party countries (a deal between parties of one country counts as that country twice; a party without a known country as `unknown`); `kind`, `stage` (a deal counts once in each of its kinds or stages; `unspecified` where none is named); `year` of the deal date',
   }),
-}).extend(TemporalQuery.shape)
+})
+  .extend(TemporalQuery.shape)
+  .strict()
 export type DealAggregateQuery = z.output<typeof DealAggregateQuery>
 
 const DisclosedValue = z.object({
@@ -60,13 +62,14 @@ function keysOf(view: DealView, by: DealAggregateDimension): string[] {
   }
 }
 
-/** Deal count and disclosed value per group, over the deals the filters select. */
+/** Deal count and disclosed value per group, over the deals the filters select as of both times. */
 export async function aggregateDeals(db: pg.Pool | pg.ClientBase, query: DealAggregateQuery): Promise<DealAggregates> {
   const groups = new Map<
     string,
     { deals: number; undisclosedValue: number; values: Map<string, { amount: number; deals: number }> }
   >()
-  for (const view of await allDeals(db, query)) {
+  const { by: _by, ...selection } = query
+  for (const view of await allDeals(db, selection)) {
     for (const key of new Set(keysOf(view, query.by))) {
       const group = groups.get(key) ?? { deals: 0, undisclosedValue: 0, values: new Map() }
       group.deals += 1

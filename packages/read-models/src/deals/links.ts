@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { getDeposit } from '../deposits/queries.ts'
 import { DepositView } from '../deposits/view.ts'
-import { isTemporal, type TemporalQuery } from '../temporal.ts'
+import type { TemporalQuery } from '../temporal.ts'
 import { allDeals, getDeal } from './queries.ts'
 import { DealView } from './view.ts'
 
@@ -50,11 +50,11 @@ export async function getDealDetail(
   id: string,
   query: TemporalQuery = {},
 ): Promise<DealDetail | undefined> {
-  const view = await getDeal(db, id, query)
+  const view = await getDeal(db, id, temporalOnly(query))
   if (!view) return undefined
   const deposits = await Promise.all(
     view.depositIds.map(async (depositId): Promise<LinkedDeposit> => {
-      const deposit = await getDeposit(db, depositId, query)
+      const deposit = await getDeposit(db, depositId, temporalOnly(query))
       if (!deposit) return { id: depositId, resolved: false }
       const { name, country, stage } = deposit
       return { id: depositId, resolved: true, name, country, countryName: countryName(country), stage }
@@ -66,14 +66,7 @@ export async function getDealDetail(
 
 /** The deals that link a deposit, in date order, as they stand now or stood then. */
 export async function dealsLinkingDeposit(db: Queryable, depositId: string, query: TemporalQuery = {}) {
-  const views = isTemporal(query)
-    ? await allDeals(db, { ...query, deposit: depositId })
-    : (
-        await db.query<{ view: DealView }>(
-          'SELECT view FROM read_models.deals WHERE $1 = ANY (deposit_ids) ORDER BY deal_date, id',
-          [depositId],
-        )
-      ).rows.map((row) => row.view)
+  const views = await allDeals(db, { ...temporalOnly(query), deposit: depositId })
   return views
     .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id))
     .map(({ id, name, status, date, countries, kinds }) => ({
@@ -84,4 +77,12 @@ export async function dealsLinkingDeposit(db: Queryable, depositId: string, quer
       countries,
       kinds: kinds.map((term) => term.kind),
     }))
+}
+
+/** Only the two times of a query that may carry others (a detail read's `minVersion`). */
+function temporalOnly(query: TemporalQuery): TemporalQuery {
+  return {
+    ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+    ...(query.recordedAsOf === undefined ? {} : { recordedAsOf: query.recordedAsOf }),
+  }
 }

@@ -22,7 +22,7 @@ import { Fact, factOf } from '../fact.ts'
 
 export const DealStatusChange = Fact.extend({
   status: DealStatus,
-  from: DealStatus.optional(),
+  from: DealStatus.optional().meta({ description: 'The status before it on the timeline' }),
   statement: z.string().optional(),
   by: z.string().optional(),
 }).meta({ id: 'DealStatusChange' })
@@ -77,8 +77,9 @@ function statusChange(
 }
 
 /**
- * The query side's own fold: pure, so the projection stores it and `asOf` reads
- * replay it over the history. Events before the deal is recorded leave it undefined.
+ * The query side's own fold, one step along the deal's valid-time timeline: pure, so
+ * the projection folds it into the states it stores. Events before the deal is
+ * recorded leave it undefined.
  */
 export function evolveDealView(view: DealView | undefined, event: CloudEvent): DealView | undefined {
   const domainEvent = decodeEvent(dealsContext, event)
@@ -128,7 +129,7 @@ export function evolveDealView(view: DealView | undefined, event: CloudEvent): D
         status,
         binding,
         statusSince: event.effectivedate,
-        statusHistory: [...view.statusHistory, statusChange(event, domainEvent.data, status, domainEvent.data.from)],
+        statusHistory: [...view.statusHistory, statusChange(event, domainEvent.data, status, view.status)],
         ...base,
       }
     }
@@ -153,6 +154,8 @@ export function evolveDealView(view: DealView | undefined, event: CloudEvent): D
         reports: [...view.reports, { report: domainEvent.data.report, ...factOf(event, domainEvent.data) }],
         ...base,
       }
+    case 'DealFactRetracted':
+      return view
     default: {
       const unexpected: never = domainEvent
       throw new Error(`unhandled event ${JSON.stringify(unexpected)}`)

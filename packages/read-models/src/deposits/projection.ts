@@ -1,23 +1,29 @@
 import type { CloudEvent } from '@ree/contracts'
 import type pg from 'pg'
-import { projectVersionedView, type VersionedView } from '../versioned-view.ts'
+import { anyContainsText, containsText, equals, includes } from '../filters.ts'
+import { defineTemporalModel, projectTemporal } from '../temporal-model.ts'
+import type { DepositFilters } from './queries.ts'
 import { type DepositView, evolveDepositView } from './view.ts'
 
-export const depositViews: VersionedView<DepositView> = {
-  entity: 'deposit',
-  table: 'deposits',
-  historyTable: 'deposit_history',
-  historyKey: 'deposit_id',
+export const depositModel = defineTemporalModel<DepositView, DepositFilters>({
+  name: 'deposit',
   evolve: evolveDepositView,
-  columns: (view) => ({
-    name: view.name,
-    country: view.country,
-    stage: view.stage,
-    elements: view.elements.map((entry) => entry.element),
-    operators: view.operators.map((operator) => operator.name),
-  }),
-}
+  columns: {
+    name: { type: 'text', of: (view) => view.name },
+    country: { type: 'text', of: (view) => view.country, index: 'btree' },
+    stage: { type: 'text', of: (view) => view.stage, index: 'btree' },
+    elements: { type: 'text[]', of: (view) => view.elements.map((entry) => entry.element), index: 'gin' },
+    operators: { type: 'text[]', of: (view) => view.operators.map((operator) => operator.name) },
+  },
+  filters: {
+    country: equals('country'),
+    element: includes('elements'),
+    stage: equals('stage'),
+    operator: anyContainsText('operators'),
+    q: containsText('name'),
+  },
+})
 
 export function projectDepositEvent(client: pg.ClientBase, event: CloudEvent): Promise<void> {
-  return projectVersionedView(client, depositViews, event)
+  return projectTemporal(client, depositModel, event)
 }

@@ -98,11 +98,11 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
       }
     case 'DepositStageAdvanced':
     case 'DepositStageReversed': {
-      const { from, to } = domainEvent.data
+      const to = domainEvent.data.stage
       const change: z.output<typeof StageChange> = {
         kind: domainEvent.type === 'DepositStageAdvanced' ? 'advanced' : 'reversed',
         stage: to,
-        from,
+        from: view.stage,
         ...factOf(event, domainEvent.data),
       }
       if (domainEvent.type === 'DepositStageReversed') change.reason = domainEvent.data.reason
@@ -122,6 +122,8 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
       }
     case 'DepositOperatorsChanged':
       return { ...view, operators: domainEvent.data.operators, ...base }
+    case 'DepositFactRetracted':
+      return view
     default: {
       const unexpected: never = domainEvent
       throw new Error(`unhandled event ${JSON.stringify(unexpected)}`)

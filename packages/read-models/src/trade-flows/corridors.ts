@@ -9,7 +9,9 @@ import {
 } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
-import { decodeCursor, encodeCursor, PageQuery } from '../cursor.ts'
+import { decodeCursor, encodeCursor, InvalidCursorError, PageQuery } from '../cursor.ts'
+import { cursorBinding } from '../temporal-model.ts'
+import { TemporalQuery } from '../temporal.ts'
 import { allShipments, DateRange } from './shipment-queries.ts'
 import type { ShipmentView } from './shipment-view.ts'
 
@@ -22,6 +24,8 @@ export const CorridorQuery = z
   })
   .extend(DateRange.shape)
   .extend(PageQuery.shape)
+  .extend(TemporalQuery.shape)
+  .strict()
 export type CorridorQuery = z.output<typeof CorridorQuery>
 
 const Figures = z.object({
@@ -70,14 +74,17 @@ export const CorridorView = z
   .meta({ id: 'Corridor' })
 export type CorridorView = z.output<typeof CorridorView>
 
-const CorridorCursor = z.object({ key: z.string() })
+const CorridorCursor = z.object({ b: z.string(), key: z.string() })
 
 /**
- * Flows between two countries, from the shipment read model: every shipment that is
- * not cancelled, dated by when it left (else arrived, else was booked).
+ * Flows between two countries, from the shipment read model as of both times: every
+ * shipment that is not cancelled, dated by when it left (else arrived, else was booked).
  */
 export async function listCorridors(db: pg.Pool | pg.ClientBase, query: CorridorQuery) {
-  const after = query.cursor ? decodeCursor(CorridorCursor, query.cursor).key : ''
+  const binding = cursorBinding('corridors', query)
+  const cursor = query.cursor ? decodeCursor(CorridorCursor, query.cursor) : undefined
+  if (cursor && cursor.b !== binding) throw new InvalidCursorError('cursor was issued for other filters or another time')
+  const after = cursor?.key ?? ''
   const filters = {
     ...(query.from ? { origin: query.from } : {}),
     ...(query.to ? { destination: query.to } : {}),
@@ -85,6 +92,8 @@ export async function listCorridors(db: pg.Pool | pg.ClientBase, query: Corridor
     ...(query.form ? { form: query.form } : {}),
     ...(query.dateFrom ? { dateFrom: query.dateFrom } : {}),
     ...(query.dateTo ? { dateTo: query.dateTo } : {}),
+    ...(query.asOf ? { asOf: query.asOf } : {}),
+    ...(query.recordedAsOf ? { recordedAsOf: query.recordedAsOf } : {}),
   }
   const shipments = (await allShipments(db, filters)).filter((shipment) => shipment.status !== 'cancelled')
   const byCorridor = new Map<string, ShipmentView[]>()
@@ -97,7 +106,7 @@ export async function listCorridors(db: pg.Pool | pg.ClientBase, query: Corridor
   const last = page.at(-1)
   return {
     items: page.map((key) => corridorOf(byCorridor.get(key) ?? [], query.element)),
-    nextCursor: keys.length > query.limit && last ? encodeCursor({ key: last }) : null,
+    nextCursor: keys.length > query.limit && last ? encodeCursor({ b: binding, key: last }) : null,
   }
 }
 

@@ -5,11 +5,12 @@ export {
   listRestrictions,
   RestrictionFilters,
   RestrictionListQuery,
+  RestrictionReadQuery,
   restrictionExists,
   restrictionHistory,
   restrictionVersion,
 } from './restriction-queries.ts'
-export { evolveRestrictionView, inForceOn, RestrictionChange, RestrictionView } from './restriction-view.ts'
+export { evolveRestrictionView, inForceOn, lapseOfSuspension, RestrictionChange, RestrictionView } from './restriction-view.ts'
 export {
   getShipment,
   listShipments,

@@ -98,6 +98,23 @@ export function inForceOn(view: RestrictionView, date: string): boolean {
 }
 
 /**
+ * A suspension with an end runs out after its last day: from the next day the
+ * restriction stands in force again, with no event to say so.
+ */
+export function lapseOfSuspension(view: RestrictionView): { on: string; view: RestrictionView } | undefined {
+  if (view.status !== 'suspended' || view.suspendedUntil === undefined) return undefined
+  const on = dayAfter(view.suspendedUntil)
+  const { suspendedUntil: _until, ...rest } = view
+  return { on, view: { ...rest, status: 'in-force', statusSince: on } }
+}
+
+function dayAfter(date: string): string {
+  const next = new Date(`${date}T00:00:00Z`)
+  next.setUTCDate(next.getUTCDate() + 1)
+  return next.toISOString().slice(0, 10)
+}
+
+/**
  * The query side's own fold over a restriction's CloudEvents: pure, so the projection
  * stores it and `asOf` and `inForceOn` reads replay it.
  */
@@ -180,6 +197,8 @@ export function evolveRestrictionView(
     case 'ShipmentDelivered':
     case 'ShipmentCancelled':
     case 'ShipmentQuantityDisclosed':
+    case 'ShipmentFactRetracted':
+    case 'RestrictionFactRetracted':
       return view
     default: {
       const unexpected: never = domainEvent

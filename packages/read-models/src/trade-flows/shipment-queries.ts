@@ -1,10 +1,10 @@
 import { CountryCode, IsoDate, MaterialForm, RareEarthElement, ShipmentStatus } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
-import { decodeCursor, encodeCursor, PageQuery } from '../cursor.ts'
-import { isTemporal, TemporalQuery } from '../temporal.ts'
-import { foldAllViews, getView, hasHistory, historyPage, viewVersion } from '../versioned-view.ts'
-import { shipmentViews } from './projection.ts'
+import { PageQuery } from '../cursor.ts'
+import { readAt, TemporalQuery } from '../temporal.ts'
+import { allStates, eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
+import { shipmentModel } from './projection.ts'
 import type { ShipmentView } from './shipment-view.ts'
 
 type Queryable = pg.Pool | pg.ClientBase
@@ -24,20 +24,14 @@ export const ShipmentFilters = z
     status: ShipmentStatus.optional(),
   })
   .extend(DateRange.shape)
+export type ShipmentFilters = z.output<typeof ShipmentFilters>
 
-export const ShipmentListQuery = ShipmentFilters.extend(PageQuery.shape).extend(TemporalQuery.shape)
+export const ShipmentListQuery = ShipmentFilters.extend(PageQuery.shape).extend(TemporalQuery.shape).strict()
 export type ShipmentListQuery = z.output<typeof ShipmentListQuery>
 
-const IdCursor = z.object({ id: z.string() })
-
 export async function listShipments(db: Queryable, query: ShipmentListQuery) {
-  const after = query.cursor ? decodeCursor(IdCursor, query.cursor).id : ''
-  const views = isTemporal(query)
-    ? (await foldAllViews(db, shipmentViews, query)).filter((view) => view.id > after && shipmentMatches(view, query))
-    : await selectShipments(db, query, after, query.limit + 1)
-  const page = views.slice(0, query.limit)
-  const last = page.at(-1)
-  return { items: page, nextCursor: views.length > query.limit && last ? encodeCursor({ id: last.id }) : null }
+  const { limit, cursor, asOf, recordedAsOf, ...filters } = query
+  return listStates(db, shipmentModel, { list: 'shipments', filters, limit, cursor, ...readAt({ asOf, recordedAsOf }) })
 }
 
 export async function getShipment(
@@ -45,72 +39,29 @@ export async function getShipment(
   id: string,
   query: TemporalQuery = {},
 ): Promise<ShipmentView | undefined> {
-  return getView(db, shipmentViews, id, query)
+  return getState(db, shipmentModel, id, readAt(query))
 }
 
 /** The version the read model has reached for a shipment (0 when unknown): for read-your-writes. */
 export async function shipmentVersion(db: Queryable, id: string): Promise<number> {
-  return viewVersion(db, shipmentViews, id)
+  return streamVersion(db, shipmentModel, id)
 }
 
 export async function shipmentExists(db: Queryable, id: string): Promise<boolean> {
-  return hasHistory(db, shipmentViews, id)
+  return hasEvents(db, shipmentModel, id)
 }
 
-/** A shipment's events, in stream order, as CloudEvents. */
+/** A shipment's events, in record order, as CloudEvents (retractions and what they retract included). */
 export async function shipmentHistory(
   db: Queryable,
   id: string,
   query: TemporalQuery & { limit: number; cursor?: string | undefined },
 ) {
-  return historyPage(db, shipmentViews, id, query)
+  return eventPage(db, shipmentModel, id, query)
 }
 
-/** Every shipment that matches the filters, as it stands now: for the corridor read model. */
-export async function allShipments(db: Queryable, filters: z.output<typeof ShipmentFilters>): Promise<ShipmentView[]> {
-  return selectShipments(db, filters, '', null)
-}
-
-async function selectShipments(
-  db: Queryable,
-  query: z.output<typeof ShipmentFilters>,
-  after: string,
-  limit: number | null,
-): Promise<ShipmentView[]> {
-  const conditions = ['id > $1']
-  const values: unknown[] = [after]
-  const add = (sql: (placeholder: string) => string, value: unknown) => {
-    values.push(value)
-    conditions.push(sql(`$${values.length}`))
-  }
-  if (query.origin) add((p) => `origin = ${p}`, query.origin)
-  if (query.destination) add((p) => `destination = ${p}`, query.destination)
-  if (query.element) add((p) => `${p} = ANY (elements)`, query.element)
-  if (query.form) add((p) => `form = ${p}`, query.form)
-  if (query.status) add((p) => `status = ${p}`, query.status)
-  if (query.dateFrom) add((p) => `flow_date >= ${p}`, query.dateFrom)
-  if (query.dateTo) add((p) => `flow_date <= ${p}`, query.dateTo)
-  let limitClause = ''
-  if (limit !== null) {
-    values.push(limit)
-    limitClause = ` LIMIT $${values.length}`
-  }
-  const result = await db.query<{ view: ShipmentView }>(
-    `SELECT view FROM read_models.shipments WHERE ${conditions.join(' AND ')} ORDER BY id${limitClause}`,
-    values,
-  )
-  return result.rows.map((row) => row.view)
-}
-
-/** The same filters as `selectShipments`, for views folded at a past time. */
-function shipmentMatches(view: ShipmentView, query: z.output<typeof ShipmentFilters>): boolean {
-  return (
-    (!query.origin || view.origin === query.origin) &&
-    (!query.destination || view.destination === query.destination) &&
-    (!query.element || view.elements.includes(query.element)) &&
-    (!query.form || view.form === query.form) &&
-    (!query.status || view.status === query.status) &&
-    (!query.dateFrom || view.flowDate >= query.dateFrom) &&
-    (!query.dateTo || view.flowDate <= query.dateTo)
-  )
+/** Every shipment that matches the filters, as it stood on a date and as known at a time: for corridors. */
+export async function allShipments(db: Queryable, query: ShipmentFilters & TemporalQuery): Promise<ShipmentView[]> {
+  const { asOf, recordedAsOf, ...filters } = query
+  return allStates(db, shipmentModel, { filters, ...readAt({ asOf, recordedAsOf }) })
 }

@@ -141,7 +141,7 @@ export function evolveShipmentView(view: ShipmentView | undefined, event: CloudE
     case 'ShipmentCancelled': {
       const change = {
         status: 'cancelled' as const,
-        from: domainEvent.data.from,
+        from: view.status,
         reason: domainEvent.data.reason,
         ...factOf(event, domainEvent.data),
       }
@@ -163,6 +163,8 @@ export function evolveShipmentView(view: ShipmentView | undefined, event: CloudE
     case 'RestrictionSuspended':
     case 'RestrictionReinstated':
     case 'RestrictionLifted':
+    case 'ShipmentFactRetracted':
+    case 'RestrictionFactRetracted':
       return view
     default: {
       const unexpected: never = domainEvent

@@ -15,7 +15,7 @@ export function deadLetterRoutes(options: { pool: pg.Pool }): FastifyPluginAsync
           summary: 'Events the projection set aside, newest first',
           description:
             'An event that is not a valid ledger CloudEvent, or fails to apply three times, is kept here (and, on Kafka, published to `<topic>.dlq`). Later events of the same entity follow it until it is dealt with; other entities go on.',
-          querystring: PageQuery,
+          querystring: PageQuery.strict(),
           response: { 200: Page(DeadLetter), 400: Problem },
         },
       },

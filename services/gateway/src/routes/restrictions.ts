@@ -5,11 +5,11 @@ import {
   listRestrictions,
   Page,
   RestrictionListQuery,
+  RestrictionReadQuery,
   RestrictionView,
   restrictionExists,
   restrictionHistory,
   restrictionVersion,
-  TemporalQuery,
 } from '@ree/read-models'
 import { HttpProblem } from '@ree/platform'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
@@ -48,8 +48,13 @@ export function restrictionRoutes(options: { pool: pg.Pool; commands: CommandCli
         schema: {
           tags: [tag],
           operationId: 'getRestriction',
-          summary: 'One trade restriction, now or as of a past date',
-          querystring: TemporalQuery.extend(ConsistencyQuery.shape),
+          summary: 'One trade restriction, now, as of a past date, or judged in force on a day',
+          querystring: RestrictionReadQuery.extend(ConsistencyQuery.shape)
+            .strict()
+            .refine((query) => query.inForceOn === undefined || query.asOf === undefined, {
+              message: 'give inForceOn or asOf, not both',
+              path: ['inForceOn'],
+            }),
           params: IdParams,
           response: { 200: RestrictionView, 400: Problem, 404: Problem, 503: Problem },
         },
@@ -71,7 +76,7 @@ export function restrictionRoutes(options: { pool: pg.Pool; commands: CommandCli
           tags: [tag],
           operationId: 'getRestrictionHistory',
           summary: "A restriction's events, as CloudEvents, in the order they were recorded",
-          querystring: HistoryQuery.extend(ConsistencyQuery.shape),
+          querystring: HistoryQuery.extend(ConsistencyQuery.shape).strict(),
           params: IdParams,
           response: { 200: Page(CloudEvent), 400: Problem, 404: Problem, 503: Problem },
         },
