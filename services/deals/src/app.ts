@@ -9,6 +9,8 @@ export interface DealsDeps {
   pool: pg.Pool
   logLevel?: string
   logger?: FastifyBaseLogger
+  /** How many years ahead an effective date may lie; the router's default (2) when absent. */
+  horizonYears?: number
 }
 
 /** The deals write service: command endpoints under `/v1`. Never listens by itself. */
@@ -16,6 +18,6 @@ export async function buildDealsApp(deps: DealsDeps) {
   await migrateEventStore(deps.pool, dealsContext.schema)
   const app = createServer({ service: 'deals', ...deps })
   await app.register(healthPlugin, { checks: { postgres: async () => void (await deps.pool.query('SELECT 1')) } })
-  await app.register(dealRoutes(deps.pool), { prefix: '/v1' })
+  await app.register(dealRoutes(deps.pool, deps.horizonYears), { prefix: '/v1' })
   return app
 }

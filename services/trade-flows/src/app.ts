@@ -10,6 +10,8 @@ export interface TradeFlowsDeps {
   pool: pg.Pool
   logLevel?: string
   logger?: FastifyBaseLogger
+  /** How many years ahead an effective date may lie; the router's default (2) when absent. */
+  horizonYears?: number
 }
 
 /** The trade-flows write service: shipment and restriction commands under `/v1`. Never listens by itself. */
@@ -17,7 +19,7 @@ export async function buildTradeFlowsApp(deps: TradeFlowsDeps) {
   await migrateEventStore(deps.pool, tradeFlowsContext.schema)
   const app = createServer({ service: 'trade-flows', ...deps })
   await app.register(healthPlugin, { checks: { postgres: async () => void (await deps.pool.query('SELECT 1')) } })
-  await app.register(shipmentRoutes(deps.pool), { prefix: '/v1' })
-  await app.register(restrictionRoutes(deps.pool), { prefix: '/v1' })
+  await app.register(shipmentRoutes(deps.pool, deps.horizonYears), { prefix: '/v1' })
+  await app.register(restrictionRoutes(deps.pool, deps.horizonYears), { prefix: '/v1' })
   return app
 }

@@ -5,18 +5,15 @@ import {
   type DealTerms,
   dealStatusOfEvent,
   isDealProgress,
-  statusSinceOf,
 } from '@ree/contracts'
 
-/** What the decider needs to know about a deal to judge the next command. */
+/** What the decider needs to know about a deal, as of a date, to judge a fact on it. */
 export type Deal =
   | { recorded: false }
   | {
       recorded: true
       id: string
       status: DealStatus
-      /** When the current status began, where the history says. */
-      statusSince?: string
       /** How far along the way from talks to completion the deal has come; stalled and denied keep it. */
       progress: DealProgress
       terms: DealTerms
@@ -24,16 +21,18 @@ export type Deal =
 
 export const initialState: Deal = { recorded: false }
 
+/** One step along the deal's timeline (valid time); facts before its recording change nothing. */
 export function evolve(state: Deal, event: DealEvent): Deal {
+  if (event.type === 'DealRecorded') {
+    const { dealId, status, name, summary, parties, kinds, value, elements, commodities, stages, depositIds } =
+      event.data
+    const terms: DealTerms = { name, parties, kinds, elements, commodities, stages, depositIds }
+    if (summary !== undefined) terms.summary = summary
+    if (value !== undefined) terms.value = value
+    return { recorded: true, id: dealId, status, progress: status, terms }
+  }
+  if (!state.recorded) return state
   switch (event.type) {
-    case 'DealRecorded': {
-      const { dealId, status, name, summary, parties, kinds, value, elements, commodities, stages, depositIds } =
-        event.data
-      const terms: DealTerms = { name, parties, kinds, elements, commodities, stages, depositIds }
-      if (summary !== undefined) terms.summary = summary
-      if (value !== undefined) terms.value = value
-      return { recorded: true, id: dealId, status, progress: status, terms, ...statusSinceOf(event) }
-    }
     case 'DealReported':
     case 'DealAnnounced':
     case 'DealMouSigned':
@@ -43,14 +42,14 @@ export function evolve(state: Deal, event: DealEvent): Deal {
     case 'DealStalled':
     case 'DealTerminated':
     case 'DealDenied': {
-      if (!state.recorded) return state
       const status = dealStatusOfEvent(event.type)
-      return { ...state, status, progress: isDealProgress(status) ? status : state.progress, ...statusSinceOf(event) }
+      return { ...state, status, progress: isDealProgress(status) ? status : state.progress }
     }
     case 'DealAmended':
-      return state.recorded ? { ...state, terms: applyChanges(state.terms, event.data.changes) } : state
+      return { ...state, terms: applyChanges(state.terms, event.data.changes) }
     case 'DealMilestoneReached':
     case 'DealReportRecorded':
+    case 'DealFactRetracted':
       return state
     default: {
       const unexpected: never = event
@@ -59,7 +58,7 @@ export function evolve(state: Deal, event: DealEvent): Deal {
   }
 }
 
-export function applyChanges(terms: DealTerms, changes: object): DealTerms {
+function applyChanges(terms: DealTerms, changes: object): DealTerms {
   const defined = Object.entries(changes).filter(([, value]) => value !== undefined)
   return { ...terms, ...Object.fromEntries(defined) }
 }

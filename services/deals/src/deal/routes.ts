@@ -3,7 +3,7 @@ import { commandRouter } from '@ree/platform'
 import type pg from 'pg'
 import { type DealCommand, dealDecider } from './decide.ts'
 
-export function dealRoutes(pool: pg.Pool) {
+export function dealRoutes(pool: pg.Pool, horizonYears?: number) {
   return commandRouter({
     pool,
     context: dealsContext,
@@ -11,6 +11,7 @@ export function dealRoutes(pool: pg.Pool) {
     decider: dealDecider,
     streamId: (id) => `deal-${id}`,
     location: (id) => `/v1/deals/${id}`,
-    toCommand: (name, dealId, data, effectiveDate) => ({ type: name, dealId, data, effectiveDate }) as DealCommand,
+    toCommand: (name, dealId, data) => ({ type: name, dealId, data }) as DealCommand,
+    horizonYears,
   })
 }

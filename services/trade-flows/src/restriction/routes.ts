@@ -3,7 +3,7 @@ import { commandRouter } from '@ree/platform'
 import type pg from 'pg'
 import { type RestrictionCommand, restrictionDecider } from './decide.ts'
 
-export function restrictionRoutes(pool: pg.Pool) {
+export function restrictionRoutes(pool: pg.Pool, horizonYears?: number) {
   return commandRouter({
     pool,
     context: tradeFlowsContext,
@@ -11,7 +11,7 @@ export function restrictionRoutes(pool: pg.Pool) {
     decider: restrictionDecider,
     streamId: (id) => `restriction-${id}`,
     location: (id) => `/v1/restrictions/${id}`,
-    toCommand: (name, restrictionId, data, effectiveDate) =>
-      ({ type: name, restrictionId, data, effectiveDate }) as RestrictionCommand,
+    toCommand: (name, restrictionId, data) => ({ type: name, restrictionId, data }) as RestrictionCommand,
+    horizonYears,
   })
 }

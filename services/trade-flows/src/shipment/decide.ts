@@ -4,39 +4,27 @@ import {
   type DeliverShipmentBody,
   type DiscloseShipmentQuantityBody,
   DomainError,
-  refuseIfDatedBefore,
   provenanceOf,
   type RecordShipmentBody,
+  type RetractFact,
   type ShipmentEvent,
   type ShipShipmentBody,
+  type TimelineEntry,
   type TradeFlowEvent,
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
 import { evolve, initialState, type Shipment } from './shipment.ts'
 
+type Of<Type extends string, Data> = { type: Type; shipmentId: string; data: Data }
+
 /** Commands are the validated bodies, with the shipment id resolved. */
 export type ShipmentCommand =
-  | {
-      type: 'RecordShipment'
-      shipmentId: string
-      data: Omit<CommandData<typeof RecordShipmentBody>, 'id'>
-      effectiveDate?: string
-    }
-  | { type: 'ShipShipment'; shipmentId: string; data: CommandData<typeof ShipShipmentBody>; effectiveDate?: string }
-  | {
-      type: 'DeliverShipment'
-      shipmentId: string
-      data: CommandData<typeof DeliverShipmentBody>
-      effectiveDate?: string
-    }
-  | { type: 'CancelShipment'; shipmentId: string; data: CommandData<typeof CancelShipmentBody>; effectiveDate?: string }
-  | {
-      type: 'DiscloseShipmentQuantity'
-      shipmentId: string
-      data: CommandData<typeof DiscloseShipmentQuantityBody>
-      effectiveDate?: string
-    }
+  | Of<'RecordShipment', Omit<CommandData<typeof RecordShipmentBody>, 'id'>>
+  | Of<'ShipShipment', CommandData<typeof ShipShipmentBody>>
+  | Of<'DeliverShipment', CommandData<typeof DeliverShipmentBody>>
+  | Of<'CancelShipment', CommandData<typeof CancelShipmentBody>>
+  | Of<'DiscloseShipmentQuantity', CommandData<typeof DiscloseShipmentQuantityBody>>
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const shipmentRules = {
@@ -49,84 +37,82 @@ export const shipmentRules = {
   deliveredNotCancellable: 'delivered-shipment-not-cancellable',
   quantityNotPositive: 'quantity-not-positive',
   nothingDisclosed: 'disclosure-changes-nothing',
-  datedBeforeCurrentStatus: 'dated-before-current-status',
 } as const
 
+/** The rules every fact keeps where it stands on the shipment's timeline: booked → shipped → delivered, or cancelled before delivery. */
+export function check(state: Shipment, event: TradeFlowEvent): void {
+  if (event.type === 'ShipmentRecorded') {
+    if (state.recorded) {
+      throw new DomainError(shipmentRules.alreadyRecorded, `shipment ${state.id} is already recorded`, 'conflict')
+    }
+    return
+  }
+  // Facts outside a recording (its own was retracted) wait, unjudged, for one.
+  if (!state.recorded) return
+  const { id, status } = state
+  switch (event.type) {
+    case 'ShipmentShipped':
+      if (status === 'cancelled') throw new DomainError(shipmentRules.cancelled, `shipment ${id} was cancelled`)
+      if (status !== 'booked') throw new DomainError(shipmentRules.alreadyShipped, `shipment ${id} is already ${status}`)
+      return
+    case 'ShipmentDelivered':
+      if (status === 'booked') {
+        throw new DomainError(
+          shipmentRules.notShipped,
+          `shipment ${id} is booked but has not left: record its departure first`,
+        )
+      }
+      if (status === 'delivered') throw new DomainError(shipmentRules.alreadyDelivered, `shipment ${id} is already delivered`)
+      if (status === 'cancelled') throw new DomainError(shipmentRules.cancelled, `shipment ${id} was cancelled`)
+      return
+    case 'ShipmentCancelled':
+      if (status === 'delivered') {
+        throw new DomainError(
+          shipmentRules.deliveredNotCancellable,
+          `shipment ${id} was delivered: a delivered shipment cannot be cancelled`,
+        )
+      }
+      if (status === 'cancelled') throw new DomainError(shipmentRules.cancelled, `shipment ${id} is already cancelled`)
+      return
+    case 'ShipmentQuantityDisclosed':
+    case 'ShipmentFactRetracted':
+    case 'RestrictionImposed':
+    case 'RestrictionExpanded':
+    case 'RestrictionSuspended':
+    case 'RestrictionReinstated':
+    case 'RestrictionLifted':
+    case 'RestrictionFactRetracted':
+      return
+    default: {
+      const unexpected: never = event
+      throw new Error(`unhandled event ${JSON.stringify(unexpected)}`)
+    }
+  }
+}
+
+/** The events of a command, judged against the shipment as it stood on the command's date. */
 export function decide(command: ShipmentCommand, state: Shipment): ShipmentEvent[] {
   const shipmentId = command.shipmentId
   if (command.type === 'RecordShipment') {
-    if (state.status !== 'unrecorded') {
-      throw new DomainError(shipmentRules.alreadyRecorded, `shipment ${shipmentId} is already recorded`, 'conflict')
-    }
     assertPositive(command.data.quantityTonnes, command.data.value?.amount)
     return [{ type: 'ShipmentRecorded', data: { shipmentId, ...command.data } }]
   }
-  if (state.status === 'unrecorded') {
+  if (!state.recorded) {
     throw new DomainError(shipmentRules.notFound, `no shipment ${shipmentId} is recorded`, 'not-found')
   }
   const provenance = provenanceOf(command.data)
-  const status = state.status
-  if (command.type !== 'DiscloseShipmentQuantity') {
-    refuseIfDatedBefore(command.effectiveDate, state.statusSince, {
-      code: shipmentRules.datedBeforeCurrentStatus,
-      current: `the shipment has been ${status}`,
-    })
-  }
   switch (command.type) {
     case 'ShipShipment':
-      switch (status) {
-        case 'booked':
-          return [{ type: 'ShipmentShipped', data: { shipmentId, ...provenance } }]
-        case 'cancelled':
-          throw new DomainError(shipmentRules.cancelled, `shipment ${shipmentId} was cancelled`)
-        case 'shipped':
-        case 'delivered':
-          throw new DomainError(shipmentRules.alreadyShipped, `shipment ${shipmentId} is already ${status}`)
-        default: {
-          const unexpected: never = status
-          throw new Error(`unhandled status ${String(unexpected)}`)
-        }
-      }
+      return [{ type: 'ShipmentShipped', data: { shipmentId, ...provenance } }]
     case 'DeliverShipment':
-      switch (status) {
-        case 'shipped':
-          return [{ type: 'ShipmentDelivered', data: { shipmentId, ...provenance } }]
-        case 'booked':
-          throw new DomainError(
-            shipmentRules.notShipped,
-            `shipment ${shipmentId} is booked but has not left: record its departure first`,
-          )
-        case 'delivered':
-          throw new DomainError(shipmentRules.alreadyDelivered, `shipment ${shipmentId} is already delivered`)
-        case 'cancelled':
-          throw new DomainError(shipmentRules.cancelled, `shipment ${shipmentId} was cancelled`)
-        default: {
-          const unexpected: never = status
-          throw new Error(`unhandled status ${String(unexpected)}`)
-        }
-      }
+      return [{ type: 'ShipmentDelivered', data: { shipmentId, ...provenance } }]
     case 'CancelShipment':
-      switch (status) {
-        case 'booked':
-        case 'shipped':
-          return [
-            {
-              type: 'ShipmentCancelled',
-              data: { shipmentId, from: status, reason: command.data.reason, ...provenance },
-            },
-          ]
-        case 'delivered':
-          throw new DomainError(
-            shipmentRules.deliveredNotCancellable,
-            `shipment ${shipmentId} was delivered: a delivered shipment cannot be cancelled`,
-          )
-        case 'cancelled':
-          throw new DomainError(shipmentRules.cancelled, `shipment ${shipmentId} is already cancelled`)
-        default: {
-          const unexpected: never = status
-          throw new Error(`unhandled status ${String(unexpected)}`)
-        }
-      }
+      return [
+        {
+          type: 'ShipmentCancelled',
+          data: { shipmentId, from: state.status, reason: command.data.reason, ...provenance },
+        },
+      ]
     case 'DiscloseShipmentQuantity': {
       const { quantityTonnes, value } = command.data
       assertPositive(quantityTonnes, value?.amount)
@@ -156,4 +142,26 @@ function assertPositive(...quantities: Array<number | undefined>): void {
   }
 }
 
-export const shipmentDecider: Decider<ShipmentCommand, TradeFlowEvent, Shipment> = { initialState, evolve, decide }
+export function retract(command: RetractFact, target: TimelineEntry<TradeFlowEvent>): TradeFlowEvent {
+  const { eventId, reason, ...rest } = command.data
+  const data = target.event.data
+  if (!('shipmentId' in data)) throw new Error(`${target.eventType} is not a shipment's event`)
+  return {
+    type: 'ShipmentFactRetracted',
+    data: {
+      shipmentId: data.shipmentId,
+      retractedEventId: eventId,
+      retractedType: target.eventType,
+      reason,
+      ...provenanceOf(rest as Parameters<typeof provenanceOf>[0]),
+    },
+  }
+}
+
+export const shipmentDecider: Decider<ShipmentCommand, TradeFlowEvent, Shipment> = {
+  initialState,
+  evolve,
+  decide,
+  check,
+  retract,
+}

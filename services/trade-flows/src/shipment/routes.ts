@@ -3,7 +3,7 @@ import { commandRouter } from '@ree/platform'
 import type pg from 'pg'
 import { type ShipmentCommand, shipmentDecider } from './decide.ts'
 
-export function shipmentRoutes(pool: pg.Pool) {
+export function shipmentRoutes(pool: pg.Pool, horizonYears?: number) {
   return commandRouter({
     pool,
     context: tradeFlowsContext,
@@ -11,7 +11,7 @@ export function shipmentRoutes(pool: pg.Pool) {
     decider: shipmentDecider,
     streamId: (id) => `shipment-${id}`,
     location: (id) => `/v1/shipments/${id}`,
-    toCommand: (name, shipmentId, data, effectiveDate) =>
-      ({ type: name, shipmentId, data, effectiveDate }) as ShipmentCommand,
+    toCommand: (name, shipmentId, data) => ({ type: name, shipmentId, data }) as ShipmentCommand,
+    horizonYears,
   })
 }

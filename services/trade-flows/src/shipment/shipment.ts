@@ -1,48 +1,45 @@
-import { type Money, type ShipmentStatus, statusSinceOf, type TradeFlowEvent } from '@ree/contracts'
+import type { Money, ShipmentStatus, TradeFlowEvent } from '@ree/contracts'
 
-/** What the decider needs to know about a shipment to judge the next command. */
+/** What the decider needs to know about a shipment, as of a date, to judge a fact on it. */
 export type Shipment =
-  | { status: 'unrecorded' }
+  | { recorded: false }
   | {
-      status: ShipmentStatus
-      /** When the current status began, where the history says. */
-      statusSince?: string
+      recorded: true
       id: string
+      status: ShipmentStatus
       quantityTonnes: number | undefined
       value: Money | undefined
     }
 
-export const initialState: Shipment = { status: 'unrecorded' }
+export const initialState: Shipment = { recorded: false }
 
+/** One step along the shipment's timeline (valid time); facts before its recording change nothing. */
 export function evolve(state: Shipment, event: TradeFlowEvent): Shipment {
+  if (event.type === 'ShipmentRecorded') {
+    const { shipmentId, status, quantityTonnes, value } = event.data
+    return { recorded: true, id: shipmentId, status, quantityTonnes, value }
+  }
+  if (!state.recorded) return state
   switch (event.type) {
-    case 'ShipmentRecorded':
-      return {
-        status: event.data.status,
-        id: event.data.shipmentId,
-        quantityTonnes: event.data.quantityTonnes,
-        value: event.data.value,
-        ...statusSinceOf(event),
-      }
     case 'ShipmentShipped':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'shipped', ...statusSinceOf(event) }
+      return { ...state, status: 'shipped' }
     case 'ShipmentDelivered':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'delivered', ...statusSinceOf(event) }
+      return { ...state, status: 'delivered' }
     case 'ShipmentCancelled':
-      return state.status === 'unrecorded' ? state : { ...state, status: 'cancelled', ...statusSinceOf(event) }
+      return { ...state, status: 'cancelled' }
     case 'ShipmentQuantityDisclosed':
-      return state.status === 'unrecorded'
-        ? state
-        : {
-            ...state,
-            quantityTonnes: event.data.quantityTonnes ?? state.quantityTonnes,
-            value: event.data.value ?? state.value,
-          }
+      return {
+        ...state,
+        quantityTonnes: event.data.quantityTonnes ?? state.quantityTonnes,
+        value: event.data.value ?? state.value,
+      }
+    case 'ShipmentFactRetracted':
     case 'RestrictionImposed':
     case 'RestrictionExpanded':
     case 'RestrictionSuspended':
     case 'RestrictionReinstated':
     case 'RestrictionLifted':
+    case 'RestrictionFactRetracted':
       return state
     default: {
       const unexpected: never = event
