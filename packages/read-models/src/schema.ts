@@ -26,13 +26,7 @@ export async function migrateReadModels(pool: pg.Pool): Promise<{ rebuilt: boole
   const client = await pool.connect()
   try {
     await client.query(`SELECT pg_advisory_lock(hashtext('migrate:read_models'))`)
-    const layout = await client.query<{ version: number | null }>(
-      `SELECT CASE WHEN to_regclass('read_models.layout') IS NULL THEN NULL
-              ELSE (SELECT max(version) FROM read_models.layout) END AS version,
-              to_regclass('read_models.deposits') IS NOT NULL AS old_layout`,
-    )
-    const row = layout.rows[0] as { version: number | null; old_layout: boolean } | undefined
-    const stale = row !== undefined && (row.old_layout || (row.version !== null && row.version !== READ_MODELS_VERSION))
+    const stale = await olderLayout(client)
     await client.query('BEGIN')
     if (stale) {
       await client.query('DROP SCHEMA read_models CASCADE')
@@ -50,6 +44,19 @@ export async function migrateReadModels(pool: pg.Pool): Promise<{ rebuilt: boole
     await client.query(`SELECT pg_advisory_unlock(hashtext('migrate:read_models'))`).catch(() => undefined)
     client.release()
   }
+}
+
+/** Whether the database holds read models of an older layout (the first one had no layout table). */
+async function olderLayout(client: pg.ClientBase): Promise<boolean> {
+  const tables = await client.query<{ layout: boolean; first: boolean }>(
+    `SELECT to_regclass('read_models.layout') IS NOT NULL AS layout, to_regclass('read_models.deposits') IS NOT NULL AS first`,
+  )
+  const found = tables.rows[0]
+  if (found?.first) return true
+  if (!found?.layout) return false
+  const layout = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM read_models.layout')
+  const version = layout.rows[0]?.version ?? null
+  return version !== null && version !== READ_MODELS_VERSION
 }
 
 /** The projection's positions (Postgres log checkpoints and Kafka offsets), where they exist. */

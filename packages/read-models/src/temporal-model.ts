@@ -105,7 +105,7 @@ CREATE INDEX IF NOT EXISTS ${model.name}_events_recorded ON ${t.events} (id, rec
 CREATE TABLE IF NOT EXISTS ${t.streams} (
   id text PRIMARY KEY,
   version integer NOT NULL,
-  recorded_at timestamptz NOT NULL
+  recorded_at timestamptz
 );
 CREATE TABLE IF NOT EXISTS ${t.states} (
   id text NOT NULL,
@@ -226,10 +226,10 @@ export async function projectTemporal<View extends Knowledge & { id: string }>(
   const t = tables(model)
   const id = event.subject
   await client.query(
-    `INSERT INTO ${t.streams} (id, version, recorded_at) VALUES ($1, 0, '-infinity') ON CONFLICT DO NOTHING`,
+    `INSERT INTO ${t.streams} (id, version) VALUES ($1, 0) ON CONFLICT DO NOTHING`,
     [id],
   )
-  const stream = await client.query<{ version: number; recorded_at: Date }>(
+  const stream = await client.query<{ version: number; recorded_at: Date | null }>(
     `SELECT version, recorded_at FROM ${t.streams} WHERE id = $1 FOR UPDATE`,
     [id],
   )
@@ -241,7 +241,7 @@ export async function projectTemporal<View extends Knowledge & { id: string }>(
     )
   }
   // Record time never runs back within an entity, so every range closes after it opened.
-  const previous = stream.rows[0]?.recorded_at.getTime() ?? Number.NEGATIVE_INFINITY
+  const previous = stream.rows[0]?.recorded_at?.getTime() ?? Number.NEGATIVE_INFINITY
   const recordedAt = new Date(Math.max(Date.parse(event.time), previous)).toISOString()
   await client.query(
     `INSERT INTO ${t.events} (id, stream_version, effective_date, recorded_at, event) VALUES ($1, $2, $3, $4, $5)`,
