@@ -9,10 +9,13 @@ import { performance } from 'node:perf_hooks'
 import { buildLedger, startEmbeddedPostgres } from '@ree/embedded'
 import { eventually } from '@ree/testing'
 import { pino } from 'pino'
+import { fillDeposits } from './as-of.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const commands = Number(process.env.BENCH_COMMANDS ?? 2000)
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16)
+const asOfDeposits = Number(process.env.BENCH_ASOF_DEPOSITS ?? 100_000)
+const asOfReads = Number(process.env.BENCH_ASOF_READS ?? 500)
 
 const dataDir = resolve(root, '.data', `bench-postgres-${process.pid}`)
 const postgres = await startEmbeddedPostgres({ dataDir })
@@ -62,7 +65,9 @@ await Promise.all(
 )
 const writeSeconds = (performance.now() - writeStarted) / 1000
 await eventually(async () => {
-  const result = await ledger.pool.query(`SELECT count(*)::int AS n FROM read_models.deposits WHERE id LIKE 'bench-%'`)
+  const result = await ledger.pool.query(
+    `SELECT count(*)::int AS n FROM read_models.deposit_streams WHERE id LIKE 'bench-%' AND version > 0`,
+  )
   return result.rows[0].n === commands ? true : undefined
 }, 120_000)
 const projectedSeconds = (performance.now() - writeStarted) / 1000
@@ -87,7 +92,45 @@ const report = {
   'filtered list latency (50 items)': ms(listLatencies),
   'resident memory': `${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`,
 }
+console.table(report)
+
+// As-of reads at scale, each beside the same current read in the same run.
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const fillStarted = performance.now()
+const states = await fillDeposits(ledger, asOfDeposits, log)
+const fillSeconds = (performance.now() - fillStarted) / 1000
+async function measure(url: string): Promise<number[]> {
+  for (let n = 0; n < 50; n++) await api.inject(url)
+  const latencies: number[] = []
+  for (let n = 0; n < asOfReads; n++) {
+    const response = await timed(() => api.inject(url), latencies)
+    if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}: ${response.body}`)
+  }
+  return latencies
+}
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length
+const middle = `gen-${String(Math.floor(asOfDeposits / 2)).padStart(6, '0')}`
+const pairs = [
+  ['filtered list (country, 20 items)', '/v1/deposits?country=US&limit=20', '/v1/deposits?country=US&limit=20&asOf=2015-06-01'],
+  ['filtered list, as known at a past time', '/v1/deposits?country=US&limit=20', '/v1/deposits?country=US&limit=20&asOf=2015-06-01&recordedAsOf=2025-01-01T12:00:00Z'],
+  ['list by element (array filter)', '/v1/deposits?element=Nd&limit=20', '/v1/deposits?element=Nd&limit=20&asOf=2015-06-01'],
+  ['detail', `/v1/deposits/${middle}`, `/v1/deposits/${middle}?asOf=2015-06-01`],
+  ['detail, as known at a past time', `/v1/deposits/${middle}`, `/v1/deposits/${middle}?asOf=2015-06-01&recordedAsOf=2025-01-01T12:00:00Z`],
+] as const
+const asOfReport: Record<string, Record<string, string>> = {}
+for (const [name, current, asOf] of pairs) {
+  const currentLatencies = await measure(current)
+  const asOfLatencies = await measure(asOf)
+  asOfReport[name] = {
+    current: ms(currentLatencies),
+    'as of': ms(asOfLatencies),
+    'ratio of means (as of / current)': (mean(asOfLatencies) / mean(currentLatencies)).toFixed(2),
+  }
+}
+console.log(
+  `\nAs-of reads over ${asOfDeposits} generated deposits (${states} state rows, written in ${fillSeconds.toFixed(0)} s); ${asOfReads} sequential reads each, through the gateway in-process (inject):`,
+)
+console.table(asOfReport)
 await ledger.close()
 await postgres.stop()
 await rm(dataDir, { recursive: true, force: true })
-console.table(report)

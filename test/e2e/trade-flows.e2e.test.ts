@@ -485,7 +485,12 @@ t.test('a suspension survives an expansion, and a new end date extends or renews
     (await inForce('2025-08-01')).includes('xx-test-suspended'),
     'in force again after the suspension ends, expansion or not',
   )
-  t.equal((await get(path)).suspendedUntil, '2025-06-30')
+  t.equal((await get(`${path}?asOf=2025-04-01`)).suspendedUntil, '2025-06-30', 'the expansion kept the suspension')
+  t.match(
+    await get(path),
+    { status: 'in-force', statusSince: '2025-07-01' },
+    'today it stands in force again: the suspension ran out after its last day',
+  )
 
   const same = await post(`${path}/suspensions`, body({ until: '2025-06-30', effectiveDate: '2025-04-01' }))
   t.equal(same.json().type, '/problems/restriction-already-suspended', 'the same suspension twice is refused')

@@ -11,6 +11,8 @@ export interface CommandRoute<Name extends string = string> {
   body: z.ZodType
   summary: string
   description?: string
+  /** The OpenAPI operationId, where the command's name is shared by several entities (RetractFact). */
+  operationId?: string
   /** The command creates the entity: 201 with `Location`. */
   creates?: boolean
 }

@@ -31,7 +31,7 @@ export type RareEarthElement = z.infer<typeof RareEarthElement>
 /** A calendar date that exists (2025-02-30 is refused). */
 export const IsoDate = z.iso
   .date()
-  .refine((date) => !date.startsWith('0000'), 'year 0000 does not exist; the first year is 0001')
+  .refine((date) => !date.startsWith('0000'), { message: 'year 0000 does not exist; the first year is 0001', abort: true })
   .meta({ description: 'A calendar date, YYYY-MM-DD', examples: ['2025-09-08'] })
 
 /** Stable, readable ids chosen by the client (`mountain-pass`, `ussm-fwo-2025`). */

@@ -438,6 +438,7 @@ export const dealCommandRoutes = defineCommandRoutes([
   {
     name: 'RetractFact',
     path: '/deals/:id/retractions',
+    operationId: 'retractDealFact',
     body: RetractFactBody,
     summary: 'Retract a fact recorded by mistake',
     description:

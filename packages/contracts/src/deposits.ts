@@ -348,6 +348,7 @@ export const depositCommandRoutes = defineCommandRoutes([
   {
     name: 'RetractFact',
     path: '/deposits/:id/retractions',
+    operationId: 'retractDepositFact',
     body: RetractFactBody,
     summary: 'Retract a fact recorded by mistake',
     description:

@@ -372,6 +372,7 @@ export const shipmentCommandRoutes = defineCommandRoutes([
   {
     name: 'RetractFact',
     path: '/shipments/:id/retractions',
+    operationId: 'retractShipmentFact',
     body: RetractFactBody,
     summary: 'Retract a fact recorded by mistake',
     description:
@@ -416,6 +417,7 @@ export const restrictionCommandRoutes = defineCommandRoutes([
   {
     name: 'RetractFact',
     path: '/restrictions/:id/retractions',
+    operationId: 'retractRestrictionFact',
     body: RetractFactBody,
     summary: 'Retract a fact recorded by mistake',
     description:

@@ -73,9 +73,21 @@ t.test('applying a restriction event twice changes nothing', async (t) => {
   await apply(imposed)
   await apply(suspended)
   t.same(await getRestriction(db.pool, 'test-controls'), once)
-  const history = await db.pool.query('SELECT count(*)::int AS n FROM read_models.restriction_history')
+  const history = await db.pool.query('SELECT count(*)::int AS n FROM read_models.restriction_events')
   t.equal(history.rows[0].n, 2)
-  t.match(once, { status: 'suspended', suspendedUntil: '2026-11-10', version: 2 })
+  t.match(await getRestriction(db.pool, 'test-controls', { asOf: '2026-11-10' }), {
+    status: 'suspended',
+    suspendedUntil: '2026-11-10',
+    version: 2,
+  })
+  t.match(
+    await getRestriction(db.pool, 'test-controls', { asOf: '2026-11-11' }),
+    { status: 'in-force', statusSince: '2026-11-11', version: 2 },
+    'a suspension runs out after its last day, with no event to say so',
+  )
+  t.notOk((await getRestriction(db.pool, 'test-controls', { asOf: '2026-11-11' }))?.suspendedUntil)
+  t.match(await getRestriction(db.pool, 'test-controls', { inForceOn: '2025-12-01' }), { inForce: false })
+  t.match(await getRestriction(db.pool, 'test-controls', { inForceOn: '2026-11-11' }), { inForce: true })
 })
 
 t.test('a gap in a stream is refused, not skipped', async (t) => {

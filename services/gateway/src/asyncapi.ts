@@ -16,12 +16,18 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
   for (const context of contexts) {
     const channel = pascal(context.name)
     const refs: Record<string, { $ref: string }> = {}
-    for (const definition of context.events) {
-      messages[definition.name] = {
+    const legacy = (context.upcasters ?? []).map((upcaster) => ({
+      definition: upcaster.from,
+      key: `${upcaster.from.name}${versionSuffix(upcaster.from.type)}`,
+      note: ` Stored before ${upcaster.to}; still on the topic for old events, and read as ${upcaster.to} by the ledger's own consumers (upcast on read).`,
+    }))
+    const current = context.events.map((definition) => ({ definition, key: definition.name as string, note: '' }))
+    for (const { definition, key, note } of [...current, ...legacy]) {
+      messages[key] = {
         name: definition.name,
         title: definition.type,
         contentType: 'application/cloudevents+json',
-        summary: `${definition.type} on ${context.topic}`,
+        summary: `${definition.type} on ${context.topic}.${note}`,
         headers: {
           type: 'object',
           properties: {
@@ -42,7 +48,7 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
         ),
         bindings: { kafka: { key: { type: 'string', description: 'The aggregate id (the CloudEvent subject)' } } },
       }
-      refs[definition.name] = { $ref: `#/components/messages/${definition.name}` }
+      refs[key] = { $ref: `#/components/messages/${key}` }
     }
     channels[channel] = {
       address: context.topic,
@@ -101,4 +107,9 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
 export async function registerAsyncApi(app: FastifyInstance, contexts: readonly ContextDefinition[]): Promise<void> {
   const document = asyncApiDocument(contexts)
   app.get('/asyncapi.json', { schema: { hide: true } }, async () => document)
+}
+
+/** `V1` from `ree.deposit.stage-advanced.v1`: names an old version's message beside the current one. */
+function versionSuffix(type: string): string {
+  return type.slice(type.lastIndexOf('.') + 1).toUpperCase()
 }

@@ -25,7 +25,7 @@ export function forwardCommands(options: {
         {
           schema: {
             tags: [options.tag],
-            operationId: route.name.charAt(0).toLowerCase() + route.name.slice(1),
+            operationId: route.operationId ?? route.name.charAt(0).toLowerCase() + route.name.slice(1),
             summary: route.summary,
             ...(route.description ? { description: route.description } : {}),
             body: route.body,
