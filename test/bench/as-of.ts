@@ -11,7 +11,14 @@ import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { type CloudEvent, depositsContext, eventTypeOf } from '@ree/contracts'
 import type { Ledger } from '@ree/embedded'
-import { depositModel, insertStates, type StateRow, statesOfHistory } from '@ree/read-models'
+import {
+  depositModel,
+  dropTemporalIndexesSql,
+  insertStates,
+  type StateRow,
+  statesOfHistory,
+  temporalIndexesSql,
+} from '@ree/read-models'
 
 const countries = ['AU', 'BR', 'CA', 'CN', 'GL', 'IN', 'KZ', 'MG', 'MN', 'MW', 'MY', 'NA', 'RU', 'SE', 'TZ', 'US', 'VN', 'ZA']
 const stages = ['discovered', 'exploration', 'feasibility', 'permitting', 'construction', 'production'] as const
@@ -130,6 +137,8 @@ export async function fillDeposits(ledger: Ledger, count: number, log: (line: st
     rows = []
   }
   const started = performance.now()
+  // A bulk load builds the constraint and the indexes once at the end, as a restore would.
+  await ledger.pool.query(dropTemporalIndexesSql(depositModel))
   for (let n = 0; n < count; n++) {
     const history = generatedHistory(n, next, recordedFrom + n * 1000)
     events.push(...history)
@@ -138,6 +147,8 @@ export async function fillDeposits(ledger: Ledger, count: number, log: (line: st
     if ((n + 1) % 20_000 === 0) log(`as-of: ${n + 1} deposits generated (${((performance.now() - started) / 1000).toFixed(0)} s)`)
   }
   await flush()
+  log(`as-of: ${states} states written; building the constraint and indexes`)
+  await ledger.pool.query(temporalIndexesSql(depositModel))
   await ledger.pool.query('ANALYZE read_models.deposit_states, read_models.deposit_events, read_models.deposit_streams')
   return states
 }

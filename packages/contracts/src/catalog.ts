@@ -78,6 +78,20 @@ export function decodeEvent<Events extends readonly EventDefinition[]>(
   context: ContextDefinition<Events>,
   stored: CloudEvent,
 ): DomainEventOf<Events[number]> {
+  // A timeline folds the same events again for every later fact: each is validated once.
+  const known = decoded.get(stored)
+  if (known) return known as DomainEventOf<Events[number]>
+  const result = decodeUncached(context, stored)
+  decoded.set(stored, result)
+  return result
+}
+
+const decoded = new WeakMap<CloudEvent, unknown>()
+
+function decodeUncached<Events extends readonly EventDefinition[]>(
+  context: ContextDefinition<Events>,
+  stored: CloudEvent,
+): DomainEventOf<Events[number]> {
   const event = upcast(context, stored)
   const definition = context.events.find((candidate) => candidate.type === event.type)
   if (!definition) throw new UnknownEventTypeError(event.type)

@@ -163,22 +163,17 @@ const provenance = {
   sources: [{ publisher: 'test' }],
   confidence: 'normal' as const,
 }
+/** A decider that counts its facts and allows three. */
 const counter = {
-  initialState: 0,
-  evolve: (state: number) => state + 1,
-  decide: (command: { stage: 'exploration' | 'feasibility' }, state: number) => {
-    if (state > 2) throw new DomainError('too-many', 'three is enough')
-    return [
-      {
-        type: 'DepositStageAdvanced' as const,
-        data: {
-          depositId: 'counted',
-          from: 'discovered' as const,
-          to: command.stage,
-          ...provenance,
-        },
-      },
-    ]
+  initialState: { recorded: false, count: 0 },
+  evolve: (state: { recorded: boolean; count: number }) => ({ recorded: true, count: state.count + 1 }),
+  decide: (command: { stage: 'exploration' | 'feasibility' }, state: { count: number }) => {
+    if (state.count > 2) throw new DomainError('too-many', 'three is enough')
+    return [{ type: 'DepositStageAdvanced' as const, data: { depositId: 'counted', stage: command.stage, ...provenance } }]
+  },
+  check: () => undefined,
+  retract: () => {
+    throw new Error('this spec retracts nothing')
   },
 }
 const metadata = () => ({

@@ -19,12 +19,14 @@ export * from './deals/index.ts'
 export {
   cursorBinding,
   defineTemporalModel,
+  dropTemporalIndexesSql,
   insertStates,
   segmentsOf,
   type StateRow,
   statesOfHistory,
   StreamGapError,
   type TemporalModel,
+  temporalIndexesSql,
   temporalModelSql,
 } from './temporal-model.ts'
 export { depositModel } from './deposits/projection.ts'

@@ -81,17 +81,6 @@ const tables = (model: AnyModel) => ({
 export function temporalModelSql(model: AnyModel): string {
   const t = tables(model)
   const columns = Object.entries(model.columns)
-  const indexes = columns.flatMap(([name, column]) => {
-    if (column.index === 'btree') {
-      return [
-        `CREATE INDEX IF NOT EXISTS ${model.name}_states_${name} ON ${t.states} (${name}, id, valid_from, valid_to) WHERE recorded_to = 'infinity';`,
-      ]
-    }
-    if (column.index === 'gin') {
-      return [`CREATE INDEX IF NOT EXISTS ${model.name}_states_${name} ON ${t.states} USING gin (${name});`]
-    }
-    return []
-  })
   return `
 CREATE TABLE IF NOT EXISTS ${t.events} (
   id text NOT NULL,
@@ -116,16 +105,59 @@ CREATE TABLE IF NOT EXISTS ${t.states} (
   ${columns.map(([name, column]) => `${name} ${column.type}`).join(',\n  ')},
   view jsonb NOT NULL,
   CHECK (valid_from < valid_to),
-  CHECK (recorded_from < recorded_to),
-  EXCLUDE USING gist (
-    id WITH =,
-    daterange(valid_from, valid_to) WITH &&,
-    tstzrange(recorded_from, recorded_to) WITH &&
-  )
+  CHECK (recorded_from < recorded_to)
 );
+${temporalIndexesSql(model)}
+`
+}
+
+/**
+ * The states' integrity constraint and indexes; idempotent. No two states of one
+ * entity cover the same day as known at the same instant: the GiST exclusion
+ * constraint holds it, and serves lookups at any (valid date, record instant).
+ */
+export function temporalIndexesSql(model: AnyModel): string {
+  const t = tables(model)
+  const indexes = Object.entries(model.columns).flatMap(([name, column]) => {
+    if (column.index === 'btree') {
+      return [
+        `CREATE INDEX IF NOT EXISTS ${model.name}_states_${name} ON ${t.states} (${name}, id, valid_from, valid_to) WHERE recorded_to = 'infinity';`,
+      ]
+    }
+    if (column.index === 'gin') {
+      return [`CREATE INDEX IF NOT EXISTS ${model.name}_states_${name} ON ${t.states} USING gin (${name});`]
+    }
+    return []
+  })
+  return `
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${model.name}_states_no_overlap') THEN
+    ALTER TABLE ${t.states} ADD CONSTRAINT ${model.name}_states_no_overlap EXCLUDE USING gist (
+      id WITH =,
+      daterange(valid_from, valid_to) WITH &&,
+      tstzrange(recorded_from, recorded_to) WITH &&
+    );
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS ${model.name}_states_current ON ${t.states} (id, valid_from, valid_to) WHERE recorded_to = 'infinity';
 CREATE INDEX IF NOT EXISTS ${model.name}_states_known ON ${t.states} (id, recorded_from, recorded_to, valid_from, valid_to);
 ${indexes.join('\n')}
+`
+}
+
+/** Drops the states' constraint and indexes, for a bulk load that rebuilds them after (`temporalIndexesSql`). */
+export function dropTemporalIndexesSql(model: AnyModel): string {
+  const t = tables(model)
+  const names = [
+    'current',
+    'known',
+    ...Object.entries(model.columns)
+      .filter(([, column]) => column.index !== undefined)
+      .map(([name]) => name),
+  ]
+  return `
+ALTER TABLE ${t.states} DROP CONSTRAINT IF EXISTS ${model.name}_states_no_overlap;
+${names.map((name) => `DROP INDEX IF EXISTS read_models.${model.name}_states_${name};`).join('\n')}
 `
 }
 
