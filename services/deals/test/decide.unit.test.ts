@@ -279,7 +279,10 @@ t.test('a late termination or denial may not strand later milestones and amendme
   const signedWithMilestone = [on('2024-01-10', recorded('signed')), on('2025-03-01', reached, ids.milestone)]
   given(signedWithMilestone)
     .when(changeTo('terminated'), '2025-01-01')
-    .thenThrows(breaksAt(dealRules.milestoneOnTerminatedDeal, ids.milestone), 'a terminated deal takes no later milestone')
+    .thenThrows(
+      breaksAt(dealRules.milestoneOnTerminatedDeal, ids.milestone),
+      'a terminated deal takes no later milestone',
+    )
   given(signedWithMilestone)
     .when(changeTo('terminated'), '2025-04-01')
     .then([moved('signed', 'terminated')], 'a termination after the milestone is accepted')
@@ -327,7 +330,10 @@ t.test('facts on the same date follow their record order', async (t) => {
 
 t.test('a status announced ahead takes effect on its day', async (t) => {
   const given = deciderSpec(dealDecider, t)
-  const effectAhead = [on('2025-01-10', recorded('signed')), on('2027-01-01', moved('signed', 'in-effect'), ids.entryIntoForce)]
+  const effectAhead = [
+    on('2025-01-10', recorded('signed')),
+    on('2027-01-01', moved('signed', 'in-effect'), ids.entryIntoForce),
+  ]
   given(effectAhead)
     .when(changeTo('stalled'), '2026-01-01')
     .then([moved('signed', 'stalled')], 'a stall before the announced entry into force')

@@ -67,7 +67,9 @@ t.test('registering', async (t) => {
   given([registered])
     .when(registerAt('production'))
     .thenThrows({ code: depositRules.alreadyRegistered }, 'refuses an id that is taken')
-  given([]).when(advanceTo('closed')).thenThrows({ code: depositRules.notFound }, 'refuses commands on an unknown deposit')
+  given([])
+    .when(advanceTo('closed'))
+    .thenThrows({ code: depositRules.notFound }, 'refuses commands on an unknown deposit')
   given([on('2018-03-01', registered)])
     .when(advanceTo('closed'), '2017-12-31')
     .thenThrows({ code: timelineRules.datedBeforeCreation }, 'refuses a fact dated before the deposit is recorded')
@@ -75,7 +77,9 @@ t.test('registering', async (t) => {
 
 t.test('stages move forward, and back only by an explicit reversal', async (t) => {
   const given = deciderSpec(depositDecider, t)
-  given([registered]).when(advanceTo('care-and-maintenance')).then([advanced('care-and-maintenance')])
+  given([registered])
+    .when(advanceTo('care-and-maintenance'))
+    .then([advanced('care-and-maintenance')])
   given([registered]).when(advanceTo('exploration')).thenThrows({ code: depositRules.reversalRequired })
   given([registered]).when(advanceTo('production')).thenThrows({ code: depositRules.stageUnchanged })
   given([registered])
@@ -140,7 +144,12 @@ t.test('corrections, estimates and operators', async (t) => {
   given([on('2018-01-01', registered), on('2024-01-01', renamed)])
     .when(command('CorrectDepositDetails', { changes: { name: 'Mountain Pass Mine' }, ...provenance }), '2020-01-01')
     .then(
-      [{ type: 'DepositDetailsCorrected', data: { depositId, changes: { name: 'Mountain Pass Mine' }, ...provenance } }],
+      [
+        {
+          type: 'DepositDetailsCorrected',
+          data: { depositId, changes: { name: 'Mountain Pass Mine' }, ...provenance },
+        },
+      ],
       'a correction is judged against the details on its own date, not the latest ones',
     )
 })
@@ -177,7 +186,10 @@ t.test('a fact learned late takes its place in valid time', async (t) => {
     on('2022-05-01', advanced('construction')),
     on('2024-06-01', produced, ids.report),
   ])
-    .when(command('ReverseDepositStage', { stage: 'exploration', reason: 'plant mothballed', ...provenance }), '2023-01-01')
+    .when(
+      command('ReverseDepositStage', { stage: 'exploration', reason: 'plant mothballed', ...provenance }),
+      '2023-01-01',
+    )
     .thenThrows(
       breaksAt(depositRules.productionBeforeConstruction, ids.report),
       'a late reversal that leaves a later production report before construction is refused',
@@ -234,7 +246,10 @@ t.test('retractions', async (t) => {
     .thenThrows({ code: timelineRules.alreadyRetracted }, 'a fact is retracted once')
   given(withRetraction)
     .when(retractFact(ids.retraction))
-    .thenThrows({ code: timelineRules.retractionNotRetractable }, 'a retraction is not retracted: the fact is recorded again')
+    .thenThrows(
+      { code: timelineRules.retractionNotRetractable },
+      'a retraction is not retracted: the fact is recorded again',
+    )
   given(history)
     .when(retractFact('10000000-0000-4000-8000-00000000dead'))
     .thenThrows(notFound, 'an unknown event is not found')

@@ -255,7 +255,10 @@ t.test('a fact learned late takes its place in valid time', async (t) => {
     .then([shipped], 'a departure learned late, before the cancellation, is accepted')
   given(journey)
     .when(cancel, '2025-09-10')
-    .thenThrows(breaksAt(shipmentRules.cancelled, ids.departure), 'a late cancellation would leave the departure after it')
+    .thenThrows(
+      breaksAt(shipmentRules.cancelled, ids.departure),
+      'a late cancellation would leave the departure after it',
+    )
   given(journey)
     .when(cancel, '2025-09-25')
     .thenThrows(breaksAt(shipmentRules.cancelled, ids.delivery), 'or the delivery')
@@ -274,7 +277,10 @@ t.test('a fact learned late takes its place in valid time', async (t) => {
     )
   given([on('2025-10-02', recorded('delivered'))])
     .when(command('ShipShipment', provenance), '2025-09-20')
-    .thenThrows({ code: timelineRules.datedBeforeCreation }, 'a shipment first learned of on arrival has no earlier facts')
+    .thenThrows(
+      { code: timelineRules.datedBeforeCreation },
+      'a shipment first learned of on arrival has no earlier facts',
+    )
   given([on('2025-10-02', recorded('delivered')), on('2025-10-20', disclosed(12.5))])
     .when(command('DiscloseShipmentQuantity', { quantityTonnes: 12.5, ...provenance }), '2025-10-10')
     .then([disclosed(12.5)], 'a disclosure is judged against the figures on its date')
@@ -287,7 +293,10 @@ t.test('facts on the same date follow their record order', async (t) => {
     .then([delivered], 'delivered the day it left')
   given([on('2025-09-01', recorded('booked')), on('2025-09-20', shipped), on('2025-09-20', delivered)])
     .when(cancel, '2025-09-20')
-    .thenThrows({ code: shipmentRules.deliveredNotCancellable }, 'a cancellation recorded after the delivery of that day follows it')
+    .thenThrows(
+      { code: shipmentRules.deliveredNotCancellable },
+      'a cancellation recorded after the delivery of that day follows it',
+    )
 })
 
 t.test('a departure announced ahead', async (t) => {
@@ -306,11 +315,10 @@ t.test('retractions', async (t) => {
   const given = deciderSpec(shipmentDecider, t)
   given(journey)
     .when(retractFact(ids.departure))
-    .thenThrows(
-      breaksAt(shipmentRules.notShipped, ids.delivery),
-      'without the departure the delivery would skip it',
-    )
-  given(journey).when(retractFact(ids.delivery)).then([retracted(ids.delivery, 'ShipmentDelivered')])
+    .thenThrows(breaksAt(shipmentRules.notShipped, ids.delivery), 'without the departure the delivery would skip it')
+  given(journey)
+    .when(retractFact(ids.delivery))
+    .then([retracted(ids.delivery, 'ShipmentDelivered')])
   const withRetraction = [...journey, on('2025-10-02', retracted(ids.delivery, 'ShipmentDelivered'), ids.retraction)]
   given(withRetraction).when(retractFact(ids.delivery)).thenThrows({ code: timelineRules.alreadyRetracted })
   given(withRetraction).when(retractFact(ids.retraction)).thenThrows({ code: timelineRules.retractionNotRetractable })
@@ -331,7 +339,9 @@ t.test('retractions', async (t) => {
 
 t.test('retracting the recording leaves the later facts dormant', async (t) => {
   const given = deciderSpec(shipmentDecider, t)
-  given(journey).when(retractFact(ids.recording)).then([retracted(ids.recording, 'ShipmentRecorded')])
+  given(journey)
+    .when(retractFact(ids.recording))
+    .then([retracted(ids.recording, 'ShipmentRecorded')])
   const unrecorded = [...journey, on('2025-09-01', retracted(ids.recording, 'ShipmentRecorded'))]
   given(unrecorded).when(cancel, '2025-09-05').thenThrows({ code: shipmentRules.notFound })
   given(unrecorded)

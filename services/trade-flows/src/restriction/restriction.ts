@@ -32,7 +32,9 @@ export function evolve(state: Restriction, event: TradeFlowEvent): Restriction {
     case 'RestrictionSuspended': {
       const { suspendedUntil: _previous, ...rest } = state
       const until = event.data.until
-      return until === undefined ? { ...rest, status: 'suspended' } : { ...rest, status: 'suspended', suspendedUntil: until }
+      return until === undefined
+        ? { ...rest, status: 'suspended' }
+        : { ...rest, status: 'suspended', suspendedUntil: until }
     }
     case 'RestrictionReinstated':
     case 'RestrictionLifted': {
