@@ -137,8 +137,10 @@ function retraction<Command, Event extends { type: string; data: unknown }, Stat
       `event ${eventId} was already retracted by event ${earlier.eventId}`,
     )
   }
-  const rest = active.filter((entry) => entry.eventId !== eventId)
-  checkFrom(decider, decider.initialState, rest, `without the ${target.eventType} dated ${target.effectiveDate}`)
+  // As for an insertion, only the facts after the change are judged again: those before it stand as they were.
+  const place = active.indexOf(target)
+  const before = active.slice(0, place).reduce((state, entry) => decider.evolve(state, entry.event), decider.initialState)
+  checkFrom(decider, before, active.slice(place + 1), `without the ${target.eventType} dated ${target.effectiveDate}`)
   return { event: decider.retract(command, target), effectiveDate: target.effectiveDate }
 }
 

@@ -252,6 +252,29 @@ t.test('retractions', async (t) => {
   )
 })
 
+t.test('a retraction judges again only the facts after it, as an insertion does', async (t) => {
+  const { decider, ev } = lamp()
+  // Stored before these rules held: a second switch-on, earlier than anything retracted here.
+  const legacy = [
+    entry(1, '2020-01-01', ev('Installed')),
+    entry(2, '2021-01-01', ev('SwitchedOn')),
+    entry(3, '2021-06-01', ev('SwitchedOn')),
+    entry(4, '2022-01-01', ev('SwitchedOff')),
+    entry(5, '2023-01-01', ev('SwitchedOn')),
+  ]
+  t.equal(decideOnTimeline(decider, legacy, retractFact(idOf(5)), undefined).length, 1, 'the last fact is retracted')
+  t.equal(
+    decideOnTimeline(decider, legacy, { type: 'SwitchOff' }, '2024-01-01').length,
+    1,
+    'as a new fact after the old break is accepted',
+  )
+  const broken = refusal(() => decideOnTimeline(decider, legacy, retractFact(idOf(4)), undefined))
+  t.equal(broken.code, rules.alreadyOn, 'a break after the retracted fact is still found')
+  t.same(broken.details, {
+    breaksAt: { eventId: idOf(5), type: 'SwitchedOn', effectiveDate: '2023-01-01', streamVersion: 5 },
+  })
+})
+
 t.test('activeTimeline', async (t) => {
   const { ev } = lamp()
   const history = [
