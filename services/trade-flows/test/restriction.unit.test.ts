@@ -273,6 +273,11 @@ t.test('a fact learned late takes its place in valid time', async (t) => {
     .thenThrows({ code: timelineRules.datedBeforeCreation }, 'nothing is dated before the imposition')
 })
 
+t.test('two expansions adding the same element, one learned late, cover it once', async (t) => {
+  const state = [imposed, expanded, expanded].reduce(restrictionDecider.evolve, restrictionDecider.initialState)
+  t.same(state.recorded && state.elements, ['Ho', 'Er', 'Tm'])
+})
+
 t.test('facts on the same date follow their record order', async (t) => {
   const given = deciderSpec(restrictionDecider, t)
   given([on('2025-04-04', imposed), on('2025-12-01', lifted)])
