@@ -44,7 +44,10 @@ export function timelineSteps<Command>(
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('retraction' as const), pick: fc.nat() }) },
   )
   // Mostly created on the earliest date, so that most later commands are judged rather than dated before it.
-  const creationDate = fc.oneof({ weight: 3, arbitrary: fc.constant('2018-03-01') }, { weight: 1, arbitrary: timelineDates })
+  const creationDate = fc.oneof(
+    { weight: 3, arbitrary: fc.constant('2018-03-01') },
+    { weight: 1, arbitrary: timelineDates },
+  )
   return fc.tuple(command(first, creationDate), fc.array(step, { maxLength })).map(([head, tail]) => [head, ...tail])
 }
 
@@ -119,23 +122,30 @@ export function assertTimelineProperties<
               }
         const date = step.kind === 'command' ? step.date : undefined
         const before = activeTimeline(history)
-        let decided: DecidedEvent<Event>[]
+        let decided: DecidedEvent<Event>[] = []
+        let refusal: DomainError | undefined
         try {
           decided = decideOnTimeline(spy, history, command, date)
         } catch (error) {
           if (!(error instanceof DomainError)) throw error
-          counts.refused += 1
-          if (error.details?.breaksAt !== undefined) counts.refusedAtLaterFact += 1
-          continue
+          refusal = error
         }
-        if (date !== undefined) {
+        // Accepted or refused, a command the engine judged was judged against the timeline as of its date.
+        if (date !== undefined && judged) {
           const expected = fold(before.filter((entry) => entry.effectiveDate <= date))
-          if (!judged) throw new Error(`the engine accepted a command dated ${date} without judging it`)
           if (!isDeepStrictEqual(judged.state, expected)) {
             throw new Error(
               `(a) judged ${JSON.stringify(judged.state)} where the timeline says ${JSON.stringify(expected)}`,
             )
           }
+        }
+        if (refusal) {
+          counts.refused += 1
+          if (refusal.details?.breaksAt !== undefined) counts.refusedAtLaterFact += 1
+          continue
+        }
+        if (date !== undefined) {
+          if (!judged) throw new Error(`the engine accepted a command dated ${date} without judging it`)
           counts.accepted += 1
           if (before.some((entry) => entry.effectiveDate > date)) counts.acceptedLate += 1
         } else {
