@@ -96,12 +96,11 @@ export function decideOnTimeline<Command, Event extends { type: string; data: un
   const before = active.filter((entry) => entry.effectiveDate <= effectiveDate)
   const after = active.filter((entry) => entry.effectiveDate > effectiveDate)
   const state = before.reduce((current, entry) => decider.evolve(current, entry.event), decider.initialState)
-  const createdLater = !state.recorded && fold(decider, active).recorded
-  if (createdLater) {
-    const first = active.find((entry) => entry.effectiveDate > effectiveDate)
+  const recording = state.recorded ? undefined : recordingOf(decider, state, after)
+  if (recording) {
     throw new DomainError(
       timelineRules.datedBeforeCreation,
-      `it is recorded from ${first?.effectiveDate}: a fact dated ${effectiveDate} would come before it existed`,
+      `it is recorded from ${recording.effectiveDate}: a fact dated ${effectiveDate} would come before it existed`,
     )
   }
   const events = decider.decide(command, state)
@@ -138,8 +137,10 @@ function retraction<Command, Event extends { type: string; data: unknown }, Stat
       `event ${eventId} was already retracted by event ${earlier.eventId}`,
     )
   }
-  const rest = active.filter((entry) => entry.eventId !== eventId)
-  checkFrom(decider, decider.initialState, rest, `without the ${target.eventType} dated ${target.effectiveDate}`)
+  // As for an insertion, only the facts after the change are judged again: those before it stand as they were.
+  const place = active.indexOf(target)
+  const before = active.slice(0, place).reduce((state, entry) => decider.evolve(state, entry.event), decider.initialState)
+  checkFrom(decider, before, active.slice(place + 1), `without the ${target.eventType} dated ${target.effectiveDate}`)
   return { event: decider.retract(command, target), effectiveDate: target.effectiveDate }
 }
 
@@ -175,11 +176,18 @@ function checkFrom<Command, Event extends { type: string; data: unknown }, State
   return current
 }
 
-function fold<Command, Event extends { type: string; data: unknown }, State extends AggregateState>(
+/** The first of `entries` from which the aggregate is recorded; the facts before it are dormant. */
+function recordingOf<Command, Event extends { type: string; data: unknown }, State extends AggregateState>(
   decider: TimelineDecider<Command, Event, State>,
+  from: State,
   entries: readonly TimelineEntry<Event>[],
-): State {
-  return entries.reduce((current, entry) => decider.evolve(current, entry.event), decider.initialState)
+): TimelineEntry<Event> | undefined {
+  let state = from
+  for (const entry of entries) {
+    state = decider.evolve(state, entry.event)
+    if (state.recorded) return entry
+  }
+  return undefined
 }
 
 function isRetraction(command: unknown): command is RetractFact {

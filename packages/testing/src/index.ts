@@ -1,3 +1,11 @@
 export { type DatedEvent, deciderSpec, on, SPEC_DATE } from './decider.ts'
 export { createTestDatabase, type TestDatabase, testServerUrl } from './postgres.ts'
 export { eventually } from './ledger.ts'
+export {
+  assertTimelineProperties,
+  type TimelinePropertyOptions,
+  type TimelineRunCounts,
+  type TimelineStep,
+  timelineDates,
+  timelineSteps,
+} from './timelineProperties.ts'

@@ -1,5 +1,5 @@
-import { type DealEvent, type DealStatus, dealStatusEvents } from '@ree/contracts'
-import { deciderSpec } from '@ree/testing'
+import { type DealEvent, type DealStatus, dealStatusEvents, type RetractFact, timelineRules } from '@ree/contracts'
+import { deciderSpec, on } from '@ree/testing'
 import t from 'tap'
 import { type DealCommand, dealDecider, dealRules } from '../src/index.ts'
 
@@ -212,13 +212,190 @@ t.test('reports are kept whatever the status, even where they disagree', async (
   }
 })
 
-t.test('a status change may not be dated before the status it follows', async (t) => {
+const ids = {
+  recording: '20000000-0000-4000-8000-000000000001',
+  denial: '20000000-0000-4000-8000-000000000002',
+  newReport: '20000000-0000-4000-8000-000000000003',
+  signing: '20000000-0000-4000-8000-000000000004',
+  milestone: '20000000-0000-4000-8000-000000000005',
+  amendment: '20000000-0000-4000-8000-000000000006',
+  stall: '20000000-0000-4000-8000-000000000007',
+  retraction: '20000000-0000-4000-8000-000000000008',
+  entryIntoForce: '20000000-0000-4000-8000-000000000009',
+}
+/** Where a refusal says the timeline breaks. */
+const breaksAt = (code: string, eventId: string) => ({ code, details: { breaksAt: { eventId } } })
+const milestone = { kind: 'financing-closed' as const }
+const reachMilestone = command('RecordDealMilestone', { milestone, ...provenance })
+const reached: DealEvent = { type: 'DealMilestoneReached', data: { dealId, milestone, ...provenance } }
+const value = { amount: 258_000_000, currency: 'USD', bound: 'approximately' as const }
+const amended: DealEvent = { type: 'DealAmended', data: { dealId, changes: { value }, previous: {}, ...provenance } }
+const retractFact = (eventId: string): RetractFact => ({
+  type: 'RetractFact',
+  data: { eventId, reason: 'recorded by mistake', ...provenance },
+})
+const retracted = (retractedEventId: string, retractedType: string): DealEvent => ({
+  type: 'DealFactRetracted',
+  data: { dealId, retractedEventId, retractedType, reason: 'recorded by mistake', ...provenance },
+})
+
+t.test('a status learned late takes its place in valid time', async (t) => {
   const given = deciderSpec(dealDecider, t)
-  const reportedOn = { ...recorded('reported'), metadata: { effectiveDate: '2025-10-06' } } as DealEvent
-  given([reportedOn])
-    .when({ ...changeTo('signed'), effectiveDate: '2025-10-05' } as DealCommand)
-    .thenThrows({ code: dealRules.datedBeforeCurrentStatus })
-  given([reportedOn])
-    .when({ ...changeTo('signed'), effectiveDate: '2025-10-06' } as DealCommand)
-    .then([moved('reported', 'signed')], 'the same day is accepted')
+  const reportedThenSigned = [
+    on('2024-01-10', recorded('reported'), ids.recording),
+    on('2025-06-01', moved('reported', 'signed'), ids.signing),
+  ]
+  given(reportedThenSigned)
+    .when(changeTo('mou'), '2024-09-01')
+    .then([moved('reported', 'mou')], 'an MoU dated between the report and the signing; its from is the status then')
+  given(reportedThenSigned)
+    .when(changeTo('in-effect'), '2025-01-01')
+    .thenThrows(
+      breaksAt(dealRules.statusCannotGoBack, ids.signing),
+      'taking effect before the recorded signing would make the signing go back',
+    )
+  given(reportedThenSigned)
+    .when(changeTo('denied'), '2024-06-01')
+    .thenThrows(
+      breaksAt(dealRules.newReportRequiredAfterDenial, ids.signing),
+      'a late denial would leave the signing after it without a new report',
+    )
+  given([on('2024-01-10', recorded('reported')), on('2024-06-01', moved('reported', 'denied'), ids.denial)])
+    .when(changeTo('signed'), '2024-03-01')
+    .thenThrows(
+      breaksAt(dealRules.bindingDealCannotBeDenied, ids.denial),
+      'a late signing would make the recorded denial deny a binding deal',
+    )
+  given([on('2024-01-10', recorded('in-effect')), on('2025-06-01', moved('in-effect', 'stalled'), ids.stall)])
+    .when(changeTo('completed'), '2025-01-01')
+    .thenThrows(breaksAt(dealRules.completed, ids.stall), 'nothing follows a completion, even one learned late')
+  given([on('2024-01-10', recorded('reported')), on('2024-06-01', moved('reported', 'denied'))])
+    .when(changeTo('signed'), '2024-09-01')
+    .thenThrows({ code: dealRules.newReportRequiredAfterDenial }, 'after a denial only a new report')
+})
+
+t.test('a late termination or denial may not strand later milestones and amendments', async (t) => {
+  const given = deciderSpec(dealDecider, t)
+  const signedWithMilestone = [on('2024-01-10', recorded('signed')), on('2025-03-01', reached, ids.milestone)]
+  given(signedWithMilestone)
+    .when(changeTo('terminated'), '2025-01-01')
+    .thenThrows(
+      breaksAt(dealRules.milestoneOnTerminatedDeal, ids.milestone),
+      'a terminated deal takes no later milestone',
+    )
+  given(signedWithMilestone)
+    .when(changeTo('terminated'), '2025-04-01')
+    .then([moved('signed', 'terminated')], 'a termination after the milestone is accepted')
+  given([on('2024-01-10', recorded('reported')), on('2025-03-01', reached, ids.milestone)])
+    .when(changeTo('denied'), '2025-01-01')
+    .thenThrows(breaksAt(dealRules.milestoneOnDeniedDeal, ids.milestone), 'nor does a denied one')
+  given([on('2024-01-10', recorded('signed')), on('2025-03-01', amended, ids.amendment)])
+    .when(changeTo('terminated'), '2025-01-01')
+    .thenThrows(breaksAt(dealRules.terminated, ids.amendment), 'and a terminated deal is not amended')
+  given([on('2024-01-10', recorded('signed')), on('2025-01-01', moved('signed', 'terminated'))])
+    .when(reachMilestone, '2024-12-01')
+    .then([reached], 'a milestone learned late, dated before the termination, is accepted')
+})
+
+t.test('commands are judged as of their date', async (t) => {
+  const given = deciderSpec(dealDecider, t)
+  given([on('2024-01-10', recorded('reported')), on('2025-06-01', moved('reported', 'signed'))])
+    .when(changeTo('announced'), '2024-03-01')
+    .then([moved('reported', 'announced')], 'the from of a late change is the status on its date')
+  const raised = { amount: 300_000_000, currency: 'USD', bound: 'exact' as const }
+  given([on('2024-01-10', recorded('signed')), on('2025-06-01', amended)])
+    .when(command('AmendDeal', { changes: { value: raised }, ...provenance }), '2024-06-01')
+    .then(
+      [{ type: 'DealAmended', data: { dealId, changes: { value: raised }, previous: {}, ...provenance } }],
+      'an amendment records the terms as they were on its date',
+    )
+  given([on('2024-01-10', recorded('signed')), on('2025-06-01', amended)])
+    .when(command('AmendDeal', { changes: { value }, ...provenance }), '2025-07-01')
+    .thenThrows({ code: dealRules.amendmentChangesNothing }, 'and changes nothing after the same amendment')
+  given([on('2024-01-10', recorded('reported'))])
+    .when(changeTo('signed'), '2024-01-09')
+    .thenThrows({ code: timelineRules.datedBeforeCreation }, 'nothing is dated before the deal is recorded')
+})
+
+t.test('facts on the same date follow their record order', async (t) => {
+  const given = deciderSpec(dealDecider, t)
+  const sameDay = [on('2024-01-10', recorded('reported')), on('2024-05-01', moved('reported', 'signed'))]
+  given(sameDay)
+    .when(changeTo('mou'), '2024-05-01')
+    .thenThrows({ code: dealRules.statusCannotGoBack }, 'an MoU recorded after the signing of that day comes after it')
+  given(sameDay)
+    .when(changeTo('in-effect'), '2024-05-01')
+    .then([moved('signed', 'in-effect')], 'taking effect the day it is signed follows the signing')
+})
+
+t.test('a status announced ahead takes effect on its day', async (t) => {
+  const given = deciderSpec(dealDecider, t)
+  const effectAhead = [
+    on('2025-01-10', recorded('signed')),
+    on('2027-01-01', moved('signed', 'in-effect'), ids.entryIntoForce),
+  ]
+  given(effectAhead)
+    .when(changeTo('stalled'), '2026-01-01')
+    .then([moved('signed', 'stalled')], 'a stall before the announced entry into force')
+  given(effectAhead)
+    .when(changeTo('terminated'), '2026-01-01')
+    .thenThrows(breaksAt(dealRules.terminated, ids.entryIntoForce), 'a termination before it would strand it')
+  given(effectAhead)
+    .when(changeTo('completed'), '2027-06-01')
+    .then([moved('in-effect', 'completed')], 'after it the deal is in effect')
+})
+
+t.test('retractions', async (t) => {
+  const given = deciderSpec(dealDecider, t)
+  const revived = [
+    on('2024-01-10', recorded('reported'), ids.recording),
+    on('2024-06-01', moved('reported', 'denied'), ids.denial),
+    on('2024-09-01', moved('denied', 'reported'), ids.newReport),
+    on('2025-01-01', moved('reported', 'signed'), ids.signing),
+  ]
+  given(revived)
+    .when(retractFact(ids.denial))
+    .thenThrows(
+      breaksAt(dealRules.statusUnchanged, ids.newReport),
+      'without the denial, the new report would repeat the status',
+    )
+  given(revived)
+    .when(retractFact(ids.newReport))
+    .thenThrows(
+      breaksAt(dealRules.newReportRequiredAfterDenial, ids.signing),
+      'without the new report, the signing would follow the denial',
+    )
+  given(revived)
+    .when(retractFact(ids.signing))
+    .then([retracted(ids.signing, 'DealSigned')], 'the signing may be retracted')
+  const withRetraction = [...revived, on('2025-01-01', retracted(ids.signing, 'DealSigned'), ids.retraction)]
+  given(withRetraction).when(retractFact(ids.signing)).thenThrows({ code: timelineRules.alreadyRetracted })
+  given(withRetraction).when(retractFact(ids.retraction)).thenThrows({ code: timelineRules.retractionNotRetractable })
+  const notFound = { code: timelineRules.eventNotFound, kind: 'not-found' }
+  given(revived).when(retractFact('20000000-0000-4000-8000-00000000dead')).thenThrows(notFound)
+  given(withRetraction)
+    .when(changeTo('mou'), '2025-02-01')
+    .then([moved('reported', 'mou')], 'once the signing is retracted the deal is reported again, and may go on')
+})
+
+t.test('retracting the recording leaves the later facts dormant', async (t) => {
+  const given = deciderSpec(dealDecider, t)
+  const history = [
+    on('2024-01-10', recorded('reported'), ids.recording),
+    on('2024-06-01', moved('reported', 'denied'), ids.denial),
+  ]
+  given(history)
+    .when(retractFact(ids.recording))
+    .then([retracted(ids.recording, 'DealRecorded')], 'the recording may be retracted')
+  const unrecorded = [...history, on('2024-01-10', retracted(ids.recording, 'DealRecorded'))]
+  given(unrecorded).when(changeTo('announced'), '2024-03-01').thenThrows({ code: dealRules.notFound })
+  given(unrecorded)
+    .when(command('RecordDeal', { ...terms, status: 'announced', ...provenance }), '2024-02-01')
+    .then([recorded('announced')], 'recorded again, the denial is judged again and holds')
+  given(unrecorded)
+    .when(command('RecordDeal', { ...terms, status: 'signed', ...provenance }), '2024-02-01')
+    .thenThrows(
+      breaksAt(dealRules.bindingDealCannotBeDenied, ids.denial),
+      'recorded again as signed, the dormant denial would deny a binding deal',
+    )
 })

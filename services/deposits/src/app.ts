@@ -9,6 +9,8 @@ export interface DepositsDeps {
   pool: pg.Pool
   logLevel?: string
   logger?: FastifyBaseLogger
+  /** How many years ahead an effective date may lie; the router's default (2) when absent. */
+  horizonYears?: number
 }
 
 /** The deposits write service: command endpoints under `/v1`. Never listens by itself. */
@@ -16,6 +18,6 @@ export async function buildDepositsApp(deps: DepositsDeps) {
   await migrateEventStore(deps.pool, depositsContext.schema)
   const app = createServer({ service: 'deposits', ...deps })
   await app.register(healthPlugin, { checks: { postgres: async () => void (await deps.pool.query('SELECT 1')) } })
-  await app.register(depositRoutes(deps.pool), { prefix: '/v1' })
+  await app.register(depositRoutes(deps.pool, deps.horizonYears), { prefix: '/v1' })
   return app
 }

@@ -1,5 +1,5 @@
-import type { ShipmentEvent, TradeFlowEvent } from '@ree/contracts'
-import { deciderSpec } from '@ree/testing'
+import { type RetractFact, type ShipmentEvent, type TradeFlowEvent, timelineRules } from '@ree/contracts'
+import { deciderSpec, on } from '@ree/testing'
 import t from 'tap'
 import { type ShipmentCommand, shipmentDecider, shipmentRules } from '../src/index.ts'
 
@@ -42,6 +42,10 @@ const cancelled: TradeFlowEvent = {
     ...provenance,
   },
 }
+const disclosed = (quantityTonnes: number): TradeFlowEvent => ({
+  type: 'ShipmentQuantityDisclosed',
+  data: { shipmentId: 'pk-us-test', quantityTonnes, ...provenance },
+})
 const command = <Type extends ShipmentCommand['type']>(
   type: Type,
   data: Extract<ShipmentCommand, { type: Type }>['data'],
@@ -216,13 +220,137 @@ t.test('tonnage disclosed later', async (t) => {
     )
 })
 
-t.test('a shipment moves on no earlier than the status it is at', async (t) => {
+const ids = {
+  recording: '30000000-0000-4000-8000-000000000001',
+  departure: '30000000-0000-4000-8000-000000000002',
+  delivery: '30000000-0000-4000-8000-000000000003',
+  cancellation: '30000000-0000-4000-8000-000000000004',
+  retraction: '30000000-0000-4000-8000-000000000005',
+}
+/** Where a refusal says the timeline breaks. */
+const breaksAt = (code: string, eventId: string) => ({ code, details: { breaksAt: { eventId } } })
+const cancelledFrom = (from: 'booked' | 'shipped'): TradeFlowEvent => ({
+  type: 'ShipmentCancelled',
+  data: { shipmentId: 'pk-us-test', from, reason: 'withdrawn', ...provenance },
+})
+const cancel = command('CancelShipment', { reason: 'withdrawn', ...provenance })
+const retractFact = (eventId: string): RetractFact => ({
+  type: 'RetractFact',
+  data: { eventId, reason: 'recorded by mistake', ...provenance },
+})
+const retracted = (retractedEventId: string, retractedType: string): TradeFlowEvent => ({
+  type: 'ShipmentFactRetracted',
+  data: { shipmentId: 'pk-us-test', retractedEventId, retractedType, reason: 'recorded by mistake', ...provenance },
+})
+const journey = [
+  on('2025-09-01', recorded('booked'), ids.recording),
+  on('2025-09-20', shipped, ids.departure),
+  on('2025-10-02', delivered, ids.delivery),
+]
+
+t.test('a fact learned late takes its place in valid time', async (t) => {
   const given = deciderSpec(shipmentDecider, t)
-  const shippedOn = { ...recorded('shipped'), metadata: { effectiveDate: '2025-09-20' } } as TradeFlowEvent
-  given([shippedOn])
-    .when({ ...command('DeliverShipment', provenance), effectiveDate: '2025-09-19' } as ShipmentCommand)
-    .thenThrows({ code: shipmentRules.datedBeforeCurrentStatus }, 'delivered before it was shipped is refused')
-  given([shippedOn])
-    .when({ ...command('DeliverShipment', provenance), effectiveDate: '2025-10-02' } as ShipmentCommand)
-    .then([delivered])
+  given([on('2025-09-01', recorded('booked')), on('2025-10-10', cancelledFrom('booked'))])
+    .when(command('ShipShipment', provenance), '2025-09-20')
+    .then([shipped], 'a departure learned late, before the cancellation, is accepted')
+  given(journey)
+    .when(cancel, '2025-09-10')
+    .thenThrows(
+      breaksAt(shipmentRules.cancelled, ids.departure),
+      'a late cancellation would leave the departure after it',
+    )
+  given(journey)
+    .when(cancel, '2025-09-25')
+    .thenThrows(breaksAt(shipmentRules.cancelled, ids.delivery), 'or the delivery')
+  given(journey)
+    .when(cancel, '2025-10-05')
+    .thenThrows({ code: shipmentRules.deliveredNotCancellable }, 'and after the delivery it cannot be cancelled')
+  given([
+    on('2025-09-01', recorded('booked')),
+    on('2025-09-20', shipped),
+    on('2025-10-10', cancelledFrom('shipped'), ids.cancellation),
+  ])
+    .when(command('DeliverShipment', provenance), '2025-10-02')
+    .thenThrows(
+      breaksAt(shipmentRules.deliveredNotCancellable, ids.cancellation),
+      'a delivery learned late may not come before a recorded cancellation',
+    )
+  given([on('2025-10-02', recorded('delivered'))])
+    .when(command('ShipShipment', provenance), '2025-09-20')
+    .thenThrows(
+      { code: timelineRules.datedBeforeCreation },
+      'a shipment first learned of on arrival has no earlier facts',
+    )
+  given([on('2025-10-02', recorded('delivered')), on('2025-10-20', disclosed(12.5))])
+    .when(command('DiscloseShipmentQuantity', { quantityTonnes: 12.5, ...provenance }), '2025-10-10')
+    .then([disclosed(12.5)], 'a disclosure is judged against the figures on its date')
+})
+
+t.test('facts on the same date follow their record order', async (t) => {
+  const given = deciderSpec(shipmentDecider, t)
+  given([on('2025-09-01', recorded('booked')), on('2025-09-20', shipped)])
+    .when(command('DeliverShipment', provenance), '2025-09-20')
+    .then([delivered], 'delivered the day it left')
+  given([on('2025-09-01', recorded('booked')), on('2025-09-20', shipped), on('2025-09-20', delivered)])
+    .when(cancel, '2025-09-20')
+    .thenThrows(
+      { code: shipmentRules.deliveredNotCancellable },
+      'a cancellation recorded after the delivery of that day follows it',
+    )
+})
+
+t.test('a departure announced ahead', async (t) => {
+  const given = deciderSpec(shipmentDecider, t)
+  const ahead = [on('2025-09-01', recorded('booked')), on('2027-01-15', shipped, ids.departure)]
+  given(ahead)
+    .when(cancel, '2026-06-01')
+    .thenThrows(breaksAt(shipmentRules.cancelled, ids.departure), 'a cancellation before it would strand it')
+  given(ahead)
+    .when(command('DeliverShipment', provenance), '2026-06-01')
+    .thenThrows({ code: shipmentRules.notShipped }, 'it has not left before its day')
+  given(ahead).when(command('DeliverShipment', provenance), '2027-02-01').then([delivered], 'after its day it has')
+})
+
+t.test('retractions', async (t) => {
+  const given = deciderSpec(shipmentDecider, t)
+  given(journey)
+    .when(retractFact(ids.departure))
+    .thenThrows(breaksAt(shipmentRules.notShipped, ids.delivery), 'without the departure the delivery would skip it')
+  given(journey)
+    .when(retractFact(ids.delivery))
+    .then([retracted(ids.delivery, 'ShipmentDelivered')])
+  const withRetraction = [...journey, on('2025-10-02', retracted(ids.delivery, 'ShipmentDelivered'), ids.retraction)]
+  given(withRetraction).when(retractFact(ids.delivery)).thenThrows({ code: timelineRules.alreadyRetracted })
+  given(withRetraction).when(retractFact(ids.retraction)).thenThrows({ code: timelineRules.retractionNotRetractable })
+  const notFound = { code: timelineRules.eventNotFound, kind: 'not-found' }
+  given(journey).when(retractFact('30000000-0000-4000-8000-00000000dead')).thenThrows(notFound)
+  given(withRetraction)
+    .when(cancel, '2025-10-05')
+    .then([cancelledFrom('shipped')], 'once the delivery is retracted the shipment can be cancelled')
+  given([
+    on('2025-09-01', recorded('booked')),
+    on('2025-09-20', shipped),
+    on('2025-09-25', cancelledFrom('shipped'), ids.cancellation),
+    on('2025-09-25', retracted(ids.cancellation, 'ShipmentCancelled')),
+  ])
+    .when(command('DeliverShipment', provenance), '2025-10-02')
+    .then([delivered], 'a cancellation recorded by mistake, once retracted, no longer stops the delivery')
+})
+
+t.test('retracting the recording leaves the later facts dormant', async (t) => {
+  const given = deciderSpec(shipmentDecider, t)
+  given(journey)
+    .when(retractFact(ids.recording))
+    .then([retracted(ids.recording, 'ShipmentRecorded')])
+  const unrecorded = [...journey, on('2025-09-01', retracted(ids.recording, 'ShipmentRecorded'))]
+  given(unrecorded).when(cancel, '2025-09-05').thenThrows({ code: shipmentRules.notFound })
+  given(unrecorded)
+    .when(command('RecordShipment', { ...details, status: 'booked', ...provenance }), '2025-09-05')
+    .then([recorded('booked')], 'recorded again, the departure and delivery hold')
+  given(unrecorded)
+    .when(command('RecordShipment', { ...details, status: 'delivered', ...provenance }), '2025-09-05')
+    .thenThrows(
+      breaksAt(shipmentRules.alreadyShipped, ids.departure),
+      'recorded again as delivered, the dormant departure would follow the delivery',
+    )
 })

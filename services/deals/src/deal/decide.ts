@@ -68,7 +68,8 @@ export function check(state: Deal, event: DealEvent): void {
     case 'DealStalled':
     case 'DealTerminated':
     case 'DealDenied':
-      return checkTransition(state, dealStatusOfEvent(event.type))
+      checkTransition(state, dealStatusOfEvent(event.type))
+      return
     case 'DealAmended':
       if (state.status === 'terminated') {
         throw new DomainError(dealRules.terminated, `deal ${state.id} is terminated: its terms are no longer amended`)
@@ -76,7 +77,10 @@ export function check(state: Deal, event: DealEvent): void {
       return
     case 'DealMilestoneReached':
       if (state.status === 'terminated') {
-        throw new DomainError(dealRules.milestoneOnTerminatedDeal, `deal ${state.id} is terminated: it takes no milestones`)
+        throw new DomainError(
+          dealRules.milestoneOnTerminatedDeal,
+          `deal ${state.id} is terminated: it takes no milestones`,
+        )
       }
       if (state.status === 'denied') {
         throw new DomainError(
@@ -117,7 +121,10 @@ function checkTransition(deal: RecordedDeal, to: DealStatus): void {
     )
   }
   if (isDealProgress(to) && dealProgressRank[to] < dealProgressRank[deal.progress]) {
-    throw new DomainError(dealRules.statusCannotGoBack, `the deal has reached ${deal.progress}: it cannot go back to ${to}`)
+    throw new DomainError(
+      dealRules.statusCannotGoBack,
+      `the deal has reached ${deal.progress}: it cannot go back to ${to}`,
+    )
   }
 }
 
@@ -162,7 +169,10 @@ function amendment(state: RecordedDeal, body: Extract<DealCommand, { type: 'Amen
     changed.flatMap(([field]) => (terms[field] === undefined ? [] : [[field, terms[field]]])),
   )
   const data = { dealId: state.id, changes: Object.fromEntries(changed), previous, ...provenanceOf(body) }
-  return { type: 'DealAmended', data: body.description === undefined ? data : { ...data, description: body.description } }
+  return {
+    type: 'DealAmended',
+    data: body.description === undefined ? data : { ...data, description: body.description },
+  }
 }
 
 export function retract(command: RetractFact, target: TimelineEntry<DealEvent>): DealEvent {

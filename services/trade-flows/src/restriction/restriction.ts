@@ -24,15 +24,18 @@ export function evolve(state: Restriction, event: TradeFlowEvent): Restriction {
   if (!state.recorded) return state
   switch (event.type) {
     case 'RestrictionExpanded':
+      // A late expansion may add, earlier in valid time, what a later one also adds.
       return {
         ...state,
-        elements: [...state.elements, ...event.data.addedElements],
-        forms: [...state.forms, ...event.data.addedForms],
+        elements: [...new Set([...state.elements, ...event.data.addedElements])],
+        forms: [...new Set([...state.forms, ...event.data.addedForms])],
       }
     case 'RestrictionSuspended': {
       const { suspendedUntil: _previous, ...rest } = state
       const until = event.data.until
-      return until === undefined ? { ...rest, status: 'suspended' } : { ...rest, status: 'suspended', suspendedUntil: until }
+      return until === undefined
+        ? { ...rest, status: 'suspended' }
+        : { ...rest, status: 'suspended', suspendedUntil: until }
     }
     case 'RestrictionReinstated':
     case 'RestrictionLifted': {

@@ -53,7 +53,8 @@ export function check(state: Shipment, event: TradeFlowEvent): void {
   switch (event.type) {
     case 'ShipmentShipped':
       if (status === 'cancelled') throw new DomainError(shipmentRules.cancelled, `shipment ${id} was cancelled`)
-      if (status !== 'booked') throw new DomainError(shipmentRules.alreadyShipped, `shipment ${id} is already ${status}`)
+      if (status !== 'booked')
+        throw new DomainError(shipmentRules.alreadyShipped, `shipment ${id} is already ${status}`)
       return
     case 'ShipmentDelivered':
       if (status === 'booked') {
@@ -62,7 +63,8 @@ export function check(state: Shipment, event: TradeFlowEvent): void {
           `shipment ${id} is booked but has not left: record its departure first`,
         )
       }
-      if (status === 'delivered') throw new DomainError(shipmentRules.alreadyDelivered, `shipment ${id} is already delivered`)
+      if (status === 'delivered')
+        throw new DomainError(shipmentRules.alreadyDelivered, `shipment ${id} is already delivered`)
       if (status === 'cancelled') throw new DomainError(shipmentRules.cancelled, `shipment ${id} was cancelled`)
       return
     case 'ShipmentCancelled':

@@ -1,0 +1,93 @@
+import { type DepositEvent, DepositStage, depositStageRank, type TimelineEntry } from '@ree/contracts'
+import { assertTimelineProperties, timelineSteps } from '@ree/testing'
+import fc from 'fast-check'
+import t from 'tap'
+import { type DepositCommand, depositDecider } from '../src/index.ts'
+
+const provenance = { sources: [{ publisher: 'USGS' }], confidence: 'normal' as const }
+const depositId = 'prop-deposit'
+const stage = fc.constantFrom(...DepositStage.options)
+const operators = fc.constantFrom<Array<{ name: string; role: 'operator' }>>(
+  [{ name: 'MP Materials', role: 'operator' }],
+  [{ name: 'Molycorp', role: 'operator' }],
+)
+const production = { periodStart: '2024-01-01', periodEnd: '2024-12-31', quantityTonnes: 45000, basis: 'REO' as const }
+
+const register = fc.record({ stage, operators }).map(
+  ({ stage, operators }): DepositCommand => ({
+    type: 'RegisterDeposit',
+    depositId,
+    data: {
+      name: 'Prop',
+      country: 'US',
+      elements: [{ element: 'Nd' }],
+      coProducts: [],
+      operators,
+      stage,
+      ...provenance,
+    },
+  }),
+)
+const next = fc.oneof(
+  stage.map((stage): DepositCommand => ({ type: 'AdvanceDepositStage', depositId, data: { stage, ...provenance } })),
+  stage.map(
+    (stage): DepositCommand => ({
+      type: 'ReverseDepositStage',
+      depositId,
+      data: { stage, reason: 'setback', ...provenance },
+    }),
+  ),
+  fc.constant<DepositCommand>({ type: 'ReportProduction', depositId, data: { production, ...provenance } }),
+  operators.map(
+    (operators): DepositCommand => ({ type: 'ChangeDepositOperators', depositId, data: { operators, ...provenance } }),
+  ),
+  fc.constantFrom('Prop', 'Prop Mine').map(
+    (name): DepositCommand => ({
+      type: 'CorrectDepositDetails',
+      depositId,
+      data: { changes: { name }, ...provenance },
+    }),
+  ),
+)
+
+/** The deposit's lifecycle, stated over the timeline apart from the decider. */
+function invariants(timeline: readonly TimelineEntry<DepositEvent>[]): string | undefined {
+  let current: DepositStage | undefined
+  for (const { event, effectiveDate } of timeline) {
+    if (event.type === 'DepositRegistered') {
+      if (current !== undefined) return `registered twice (again on ${effectiveDate})`
+      current = event.data.stage
+      continue
+    }
+    if (current === undefined) continue
+    const from = depositStageRank[current]
+    if (event.type === 'DepositStageAdvanced') {
+      if (depositStageRank[event.data.stage] <= from)
+        return `advanced from ${current} to ${event.data.stage} on ${effectiveDate}`
+      current = event.data.stage
+    }
+    if (event.type === 'DepositStageReversed') {
+      if (depositStageRank[event.data.stage] >= from)
+        return `reversed from ${current} to ${event.data.stage} on ${effectiveDate}`
+      current = event.data.stage
+    }
+    if (event.type === 'ProductionReported' && from < depositStageRank.construction) {
+      return `production reported at ${current} on ${effectiveDate}`
+    }
+  }
+  return undefined
+}
+
+t.test('any history of accepted deposit facts keeps the timeline and the lifecycle', async (t) => {
+  const counts = assertTimelineProperties({
+    decider: depositDecider,
+    steps: timelineSteps(register, next),
+    invariants,
+    numRuns: 300,
+    provenance,
+  })
+  t.comment(JSON.stringify(counts))
+  t.ok(counts.acceptedLate > 0, `facts learned late were accepted (${counts.acceptedLate})`)
+  t.ok(counts.acceptedRetractions > 0, `retractions were accepted (${counts.acceptedRetractions})`)
+  t.ok(counts.refusedAtLaterFact > 0, `refusals named the later fact they would break (${counts.refusedAtLaterFact})`)
+})
