@@ -11,6 +11,8 @@ import type { Logger } from 'pino'
 export interface LedgerOptions {
   databaseUrl: string
   logger: Logger
+  /** How many years ahead an effective date may lie (default 2). */
+  horizonYears?: number
 }
 
 /**
@@ -21,9 +23,10 @@ export interface LedgerOptions {
 export async function buildLedger(options: LedgerOptions) {
   const { logger } = options
   const pool = createPool(options.databaseUrl, logger, 20)
-  const deposits = await buildDepositsApp({ pool, logger })
-  const deals = await buildDealsApp({ pool, logger })
-  const tradeFlows = await buildTradeFlowsApp({ pool, logger })
+  const horizon = options.horizonYears === undefined ? {} : { horizonYears: options.horizonYears }
+  const deposits = await buildDepositsApp({ pool, logger, ...horizon })
+  const deals = await buildDealsApp({ pool, logger, ...horizon })
+  const tradeFlows = await buildTradeFlowsApp({ pool, logger, ...horizon })
   const transport = postgresLogTransport({
     pool,
     subscription: 'read-models',

@@ -1,5 +1,13 @@
 import { resolve } from 'node:path'
-import { LogLevel, loadConfig, loggerOptions, Port, PostgresUrl, closeOnSignals } from '@ree/platform'
+import {
+  closeOnSignals,
+  EffectiveDateHorizonYears,
+  LogLevel,
+  loadConfig,
+  loggerOptions,
+  Port,
+  PostgresUrl,
+} from '@ree/platform'
 import { pino } from 'pino'
 import { z } from 'zod'
 import { buildLedger } from './ledger.ts'
@@ -14,6 +22,7 @@ const Config = z.object({
   DATABASE_URL: PostgresUrl.optional().meta({ description: 'An external PostgreSQL instead of the embedded one' }),
   SEED: z.enum(['true', 'false']).default('true'),
   EMBEDDED_POSTGRES_PORT: Port(54329),
+  EFFECTIVE_DATE_HORIZON_YEARS: EffectiveDateHorizonYears,
 })
 
 const root = resolve(import.meta.dirname, '../../..')
@@ -28,7 +37,11 @@ const postgres = config.DATABASE_URL
       port: config.EMBEDDED_POSTGRES_PORT,
       log: (line) => logger.debug(line),
     })
-const ledger = await buildLedger({ databaseUrl: config.DATABASE_URL ?? postgres?.url ?? '', logger })
+const ledger = await buildLedger({
+  databaseUrl: config.DATABASE_URL ?? postgres?.url ?? '',
+  logger,
+  horizonYears: config.EFFECTIVE_DATE_HORIZON_YEARS,
+})
 closeOnSignals(logger, async () => {
   await ledger.close()
   await postgres?.stop()

@@ -30,3 +30,12 @@ export const KafkaBrokers = z
   .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port…]')
   .meta({ description: 'Kafka bootstrap servers; when set, events travel over Kafka' })
 export const KafkaPartitions = z.coerce.number().int().min(1).max(256).default(6)
+
+/** How many years ahead an effective date may lie: an announced change, not a typing mistake. */
+export const EffectiveDateHorizonYears = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(50)
+  .default(2)
+  .meta({ description: 'How many years ahead an effective date may lie' })

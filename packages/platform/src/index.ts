@@ -1,6 +1,15 @@
 export { type CommandRouterOptions, commandRouter } from './commandRouter.ts'
 export { type CommandRequestContext, commandContext, replyAccepted } from './commands.ts'
-export { ConfigError, KafkaBrokers, KafkaPartitions, LogLevel, loadConfig, Port, PostgresUrl } from './config.ts'
+export {
+  ConfigError,
+  EffectiveDateHorizonYears,
+  KafkaBrokers,
+  KafkaPartitions,
+  LogLevel,
+  loadConfig,
+  Port,
+  PostgresUrl,
+} from './config.ts'
 export { createPool } from './database.ts'
 export { healthPlugin, type ReadinessCheck } from './health.ts'
 export { loggerOptions } from './logger.ts'

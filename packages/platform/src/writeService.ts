@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import { pino } from 'pino'
 import { z } from 'zod'
-import { KafkaBrokers, KafkaPartitions, LogLevel, Port, PostgresUrl } from './config.ts'
+import { EffectiveDateHorizonYears, KafkaBrokers, KafkaPartitions, LogLevel, Port, PostgresUrl } from './config.ts'
 import { createPool } from './database.ts'
 import { loggerOptions } from './logger.ts'
 import type { Server } from './server.ts'
@@ -19,6 +19,7 @@ export const WriteServiceConfig = (defaultPort: number) =>
     LOG_LEVEL: LogLevel,
     KAFKA_BROKERS: KafkaBrokers.optional(),
     KAFKA_PARTITIONS: KafkaPartitions,
+    EFFECTIVE_DATE_HORIZON_YEARS: EffectiveDateHorizonYears,
   })
 export type WriteServiceConfig = z.output<ReturnType<typeof WriteServiceConfig>>
 
@@ -26,12 +27,12 @@ export type WriteServiceConfig = z.output<ReturnType<typeof WriteServiceConfig>>
 export async function runWriteService(options: {
   context: ContextDefinition
   config: WriteServiceConfig
-  buildApp: (deps: { pool: pg.Pool; logger: FastifyBaseLogger }) => Promise<Server>
+  buildApp: (deps: { pool: pg.Pool; logger: FastifyBaseLogger; horizonYears: number }) => Promise<Server>
 }): Promise<void> {
   const { context, config } = options
   const logger = pino(loggerOptions(context.name, config.LOG_LEVEL))
   const pool = createPool(config.DATABASE_URL, logger)
-  const app = await options.buildApp({ pool, logger })
+  const app = await options.buildApp({ pool, logger, horizonYears: config.EFFECTIVE_DATE_HORIZON_YEARS })
   const relay = config.KAFKA_BROKERS
     ? await relayToKafka({ pool, context, brokers: config.KAFKA_BROKERS, partitions: config.KAFKA_PARTITIONS, logger })
     : undefined

@@ -167,8 +167,9 @@ export function evolveRestrictionView(
       }
       return {
         ...withChange(view, change),
-        elements: [...view.elements, ...addedElements],
-        forms: [...view.forms, ...addedForms],
+        // An expansion learned late may name what a later one already added: each once.
+        elements: [...new Set([...view.elements, ...addedElements])],
+        forms: [...new Set([...view.forms, ...addedForms])],
         ...base,
       }
     }
