@@ -185,6 +185,7 @@ t.test('corridors and deal aggregates answer as of both times', async (t) => {
     effectiveDate: '2025-10-02',
     sources,
   })
+  await get(`/v1/shipments/${shipment}?minVersion=1`)
   const now = await get(`/v1/corridors?from=${from}&to=${to}`)
   const before = await get(`/v1/corridors?from=${from}&to=${to}&asOf=2025-09-01`)
   t.equal(now.body.items[0]?.shipmentCount, 1)
@@ -231,7 +232,7 @@ t.test('every read refuses a parameter it does not declare, naming it', async (t
     '/v1/deals/aggregates?colour=red',
     '/v1/shipments?colour=red',
     '/v1/restrictions?colour=red',
-    '/v1/restrictions/x?colour=red',
+    '/v1/restrictions/no-such-restriction?colour=red',
     '/v1/corridors?colour=red',
     '/v1/dead-letters?colour=red',
   ]) {
