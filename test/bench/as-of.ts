@@ -20,7 +20,26 @@ import {
   temporalIndexesSql,
 } from '@ree/read-models'
 
-const countries = ['AU', 'BR', 'CA', 'CN', 'GL', 'IN', 'KZ', 'MG', 'MN', 'MW', 'MY', 'NA', 'RU', 'SE', 'TZ', 'US', 'VN', 'ZA']
+const countries = [
+  'AU',
+  'BR',
+  'CA',
+  'CN',
+  'GL',
+  'IN',
+  'KZ',
+  'MG',
+  'MN',
+  'MW',
+  'MY',
+  'NA',
+  'RU',
+  'SE',
+  'TZ',
+  'US',
+  'VN',
+  'ZA',
+]
 const stages = ['discovered', 'exploration', 'feasibility', 'permitting', 'construction', 'production'] as const
 const elements = ['La', 'Ce', 'Pr', 'Nd', 'Sm', 'Dy', 'Tb', 'Y']
 
@@ -68,13 +87,21 @@ export function generatedHistory(n: number, next: () => number, recordedFrom: nu
       const to = Math.min(stages.length - 1, stage + 1 + (next() < 0.3 ? 1 : 0))
       if (to > stage + 1 && skipped === undefined) skipped = stage + 1
       stage = to
-      events.push({ type: 'DepositStageAdvanced', date: dateOf(year, 30), data: { depositId: id, stage: stages[stage], ...provenance } })
+      events.push({
+        type: 'DepositStageAdvanced',
+        date: dateOf(year, 30),
+        data: { depositId: id, stage: stages[stage], ...provenance },
+      })
     } else if (roll < 0.55 && skipped !== undefined) {
       // A stage learned late: it happened between two recorded ones.
       const before = events.find((event) => event.data.stage === stages[(skipped ?? 0) + 1])
       const date = before ? dateOf(Number(before.date.slice(0, 4)) - 1, 100) : dateOf(year, 100)
       if (date > (events[0]?.date ?? '')) {
-        events.push({ type: 'DepositStageAdvanced', date, data: { depositId: id, stage: stages[skipped], ...provenance } })
+        events.push({
+          type: 'DepositStageAdvanced',
+          date,
+          data: { depositId: id, stage: stages[skipped], ...provenance },
+        })
       }
       skipped = undefined
     } else if (roll < 0.8) {
@@ -83,7 +110,12 @@ export function generatedHistory(n: number, next: () => number, recordedFrom: nu
         date: dateOf(year, 60),
         data: {
           depositId: id,
-          estimate: { category: 'resource', classification: 'inferred', oreTonnes: Math.round(next() * 1e8), bound: 'exact' },
+          estimate: {
+            category: 'resource',
+            classification: 'inferred',
+            oreTonnes: Math.round(next() * 1e8),
+            bound: 'exact',
+          },
           ...provenance,
         },
       })
@@ -91,7 +123,12 @@ export function generatedHistory(n: number, next: () => number, recordedFrom: nu
       events.push({
         type: 'DepositOperatorsChanged',
         date: dateOf(year, 90),
-        data: { depositId: id, operators: [{ name: `Operator ${n % 89}`, role: 'operator' }], previous: [], ...provenance },
+        data: {
+          depositId: id,
+          operators: [{ name: `Operator ${n % 89}`, role: 'operator' }],
+          previous: [],
+          ...provenance,
+        },
       })
     }
   }
@@ -144,7 +181,8 @@ export async function fillDeposits(ledger: Ledger, count: number, log: (line: st
     events.push(...history)
     rows.push(...statesOfHistory(depositModel, history))
     if (events.length >= 5000) await flush()
-    if ((n + 1) % 20_000 === 0) log(`as-of: ${n + 1} deposits generated (${((performance.now() - started) / 1000).toFixed(0)} s)`)
+    if ((n + 1) % 20_000 === 0)
+      log(`as-of: ${n + 1} deposits generated (${((performance.now() - started) / 1000).toFixed(0)} s)`)
   }
   await flush()
   log(`as-of: ${states} states written; building the constraint and indexes`)

@@ -111,11 +111,27 @@ async function measure(url: string): Promise<number[]> {
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length
 const middle = `gen-${String(Math.floor(asOfDeposits / 2)).padStart(6, '0')}`
 const pairs = [
-  ['filtered list (country, 20 items)', '/v1/deposits?country=US&limit=20', '/v1/deposits?country=US&limit=20&asOf=2015-06-01'],
-  ['filtered list, as known at a past time', '/v1/deposits?country=US&limit=20', '/v1/deposits?country=US&limit=20&asOf=2015-06-01&recordedAsOf=2025-01-01T12:00:00Z'],
-  ['list by element (array filter)', '/v1/deposits?element=Nd&limit=20', '/v1/deposits?element=Nd&limit=20&asOf=2015-06-01'],
+  [
+    'filtered list (country, 20 items)',
+    '/v1/deposits?country=US&limit=20',
+    '/v1/deposits?country=US&limit=20&asOf=2015-06-01',
+  ],
+  [
+    'filtered list, as known at a past time',
+    '/v1/deposits?country=US&limit=20',
+    '/v1/deposits?country=US&limit=20&asOf=2015-06-01&recordedAsOf=2025-01-01T12:00:00Z',
+  ],
+  [
+    'list by element (array filter)',
+    '/v1/deposits?element=Nd&limit=20',
+    '/v1/deposits?element=Nd&limit=20&asOf=2015-06-01',
+  ],
   ['detail', `/v1/deposits/${middle}`, `/v1/deposits/${middle}?asOf=2015-06-01`],
-  ['detail, as known at a past time', `/v1/deposits/${middle}`, `/v1/deposits/${middle}?asOf=2015-06-01&recordedAsOf=2025-01-01T12:00:00Z`],
+  [
+    'detail, as known at a past time',
+    `/v1/deposits/${middle}`,
+    `/v1/deposits/${middle}?asOf=2015-06-01&recordedAsOf=2025-01-01T12:00:00Z`,
+  ],
 ] as const
 const asOfReport: Record<string, Record<string, string>> = {}
 for (const [name, current, asOf] of pairs) {

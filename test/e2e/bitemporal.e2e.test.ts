@@ -33,10 +33,22 @@ t.test('a construction start learned late takes its place between exploration an
   const id = fresh('late-ridge')
   const path = `/v1/deposits/${id}`
   t.equal(
-    (await post('/v1/deposits', { id, name: 'Late Ridge', country: 'CA', stage: 'exploration', effectiveDate: '2018-03-01', sources })).status,
+    (
+      await post('/v1/deposits', {
+        id,
+        name: 'Late Ridge',
+        country: 'CA',
+        stage: 'exploration',
+        effectiveDate: '2018-03-01',
+        sources,
+      })
+    ).status,
     201,
   )
-  t.equal((await post(`${path}/stage-advances`, { stage: 'production', effectiveDate: '2024-05-01', sources })).status, 200)
+  t.equal(
+    (await post(`${path}/stage-advances`, { stage: 'production', effectiveDate: '2024-05-01', sources })).status,
+    200,
+  )
   const beforeTheLateFact = instant()
   await pause()
   const late = await post(`${path}/stage-advances`, { stage: 'construction', effectiveDate: '2022-02-01', sources })
@@ -72,7 +84,14 @@ t.test('a construction start learned late takes its place between exploration an
 t.test('a stage advance recorded by mistake is retracted', async (t) => {
   const id = fresh('mistaken')
   const path = `/v1/deposits/${id}`
-  await post('/v1/deposits', { id, name: 'Mistaken', country: 'AU', stage: 'feasibility', effectiveDate: '2020-01-01', sources })
+  await post('/v1/deposits', {
+    id,
+    name: 'Mistaken',
+    country: 'AU',
+    stage: 'feasibility',
+    effectiveDate: '2020-01-01',
+    sources,
+  })
   const mistake = await post(`${path}/stage-advances`, { stage: 'closed', effectiveDate: '2025-01-01', sources })
   t.equal(mistake.status, 200)
   const [mistakenEvent] = mistake.body.eventIds
@@ -110,9 +129,20 @@ t.test('retractions that make no sense are refused, and append nothing', async (
   const id = fresh('refusals')
   const other = fresh('other')
   const path = `/v1/deposits/${id}`
-  await post('/v1/deposits', { id, name: 'Refusals', country: 'US', stage: 'exploration', effectiveDate: '2019-01-01', sources })
+  await post('/v1/deposits', {
+    id,
+    name: 'Refusals',
+    country: 'US',
+    stage: 'exploration',
+    effectiveDate: '2019-01-01',
+    sources,
+  })
   await post('/v1/deposits', { id: other, name: 'Other', country: 'US', effectiveDate: '2019-01-01', sources })
-  const construction = await post(`${path}/stage-advances`, { stage: 'construction', effectiveDate: '2021-01-01', sources })
+  const construction = await post(`${path}/stage-advances`, {
+    stage: 'construction',
+    effectiveDate: '2021-01-01',
+    sources,
+  })
   await post(`${path}/production-reports`, {
     production: { periodStart: '2022-01-01', periodEnd: '2022-12-31', quantityTonnes: 3, basis: 'REO' },
     effectiveDate: '2022-12-31',
@@ -147,8 +177,18 @@ t.test('retractions that make no sense are refused, and append nothing', async (
 
 t.test('retracting the registration takes an entity out of current reads; its history stays', async (t) => {
   const id = fresh('never-was')
-  const created = await post('/v1/deposits', { id, name: 'Never Was', country: 'NO', effectiveDate: '2024-01-01', sources })
-  await post(`/v1/deposits/${id}/retractions`, { eventId: created.body.eventIds[0], reason: 'duplicate entry', sources })
+  const created = await post('/v1/deposits', {
+    id,
+    name: 'Never Was',
+    country: 'NO',
+    effectiveDate: '2024-01-01',
+    sources,
+  })
+  await post(`/v1/deposits/${id}/retractions`, {
+    eventId: created.body.eventIds[0],
+    reason: 'duplicate entry',
+    sources,
+  })
   t.equal((await get(`/v1/deposits/${id}?minVersion=2`)).status, 404)
   const listed = (await get('/v1/deposits?country=NO&limit=100')).body.items.map((item: { id: string }) => item.id)
   t.notOk(listed.includes(id))
@@ -192,11 +232,16 @@ t.test('corridors and deal aggregates answer as of both times', async (t) => {
   t.same(before.body.items, [], 'before the shipment, no corridor')
   const disclosedAt = instant()
   await pause()
-  await post(`/v1/shipments/${shipment}/quantity-disclosures`, { quantityTonnes: 12, effectiveDate: '2025-11-01', sources })
+  await post(`/v1/shipments/${shipment}/quantity-disclosures`, {
+    quantityTonnes: 12,
+    effectiveDate: '2025-11-01',
+    sources,
+  })
   await get(`/v1/shipments/${shipment}?minVersion=2`)
   t.equal((await get(`/v1/corridors?from=${from}&to=${to}`)).body.items[0]?.disclosedTonnes, 12)
   t.equal(
-    (await get(`/v1/corridors?from=${from}&to=${to}&recordedAsOf=${disclosedAt}`)).body.items[0]?.undisclosedTonnageCount,
+    (await get(`/v1/corridors?from=${from}&to=${to}&recordedAsOf=${disclosedAt}`)).body.items[0]
+      ?.undisclosedTonnageCount,
     1,
     'as known before the disclosure, the tonnage was undisclosed',
   )
@@ -260,6 +305,10 @@ t.test('a restriction detail judges it in force on a day', async (t) => {
   await get(`${path}?minVersion=2`)
   t.match((await get(`${path}?inForceOn=2025-06-01`)).body, { inForce: true, status: 'in-force' })
   t.match((await get(`${path}?inForceOn=2025-12-01`)).body, { inForce: false, status: 'suspended' })
-  t.match((await get(`${path}?inForceOn=2026-01-01`)).body, { inForce: true, status: 'in-force' }, 'after the suspension')
+  t.match(
+    (await get(`${path}?inForceOn=2026-01-01`)).body,
+    { inForce: true, status: 'in-force' },
+    'after the suspension',
+  )
   t.equal((await get(`${path}?inForceOn=2025-06-01&asOf=2025-06-01`)).status, 400, 'one valid time at a time')
 })

@@ -231,7 +231,12 @@ t.test(
     const rebuilt: StateRow[] = []
     for (const { stream_id } of ids.rows) {
       const history = await readStream(db.pool, { schema: 'deposits', source: '/ree/deposits', streamId: stream_id })
-      rebuilt.push(...statesOfHistory(depositModel, history.map((stored) => stored.event)))
+      rebuilt.push(
+        ...statesOfHistory(
+          depositModel,
+          history.map((stored) => stored.event),
+        ),
+      )
     }
     const stored = await db.pool.query<{
       id: string

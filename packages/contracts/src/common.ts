@@ -31,7 +31,10 @@ export type RareEarthElement = z.infer<typeof RareEarthElement>
 /** A calendar date that exists (2025-02-30 is refused). */
 export const IsoDate = z.iso
   .date()
-  .refine((date) => !date.startsWith('0000'), { message: 'year 0000 does not exist; the first year is 0001', abort: true })
+  .refine((date) => !date.startsWith('0000'), {
+    message: 'year 0000 does not exist; the first year is 0001',
+    abort: true,
+  })
   .meta({ description: 'A calendar date, YYYY-MM-DD', examples: ['2025-09-08'] })
 
 /** Stable, readable ids chosen by the client (`mountain-pass`, `ussm-fwo-2025`). */
@@ -117,13 +120,31 @@ export const RetractionFields = {
 export const RetractFactBody = z
   .object({
     eventId: z.uuid().meta({ description: "The id of the event to take back, as the entity's history shows it" }),
-    reason: z.string().min(1).max(2000).meta({ examples: ['recorded by mistake: the date was a placeholder'] }),
+    reason: z
+      .string()
+      .min(1)
+      .max(2000)
+      .meta({ examples: ['recorded by mistake: the date was a placeholder'] }),
     sources: Provenance.shape.sources,
     confidence: Confidence.default('normal'),
     note: Provenance.shape.note,
   })
   .strict()
   .meta({ id: 'RetractFact' })
+
+/** What every retraction event records of the command and the fact it takes back. */
+export function retractionOf(
+  command: { data: { eventId: string; reason: string } & Record<string, unknown> },
+  target: { eventType: string },
+): { retractedEventId: string; retractedType: string; reason: string } & Provenance {
+  const { eventId, reason, ...rest } = command.data
+  return {
+    retractedEventId: eventId,
+    retractedType: target.eventType,
+    reason,
+    ...provenanceOf(rest as Omit<CommandProvenance, 'effectiveDate'>),
+  }
+}
 
 /** A command's data: its validated body less `effectiveDate`, which rides in the event metadata. */
 export type CommandData<Body extends z.ZodType> = Omit<z.output<Body>, 'effectiveDate'>

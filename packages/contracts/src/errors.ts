@@ -20,4 +20,3 @@ export class DomainError extends Error {
     this.details = details
   }
 }
-

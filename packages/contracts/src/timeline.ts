@@ -36,7 +36,11 @@ export function byValidTime(
   a: { effectiveDate: string; streamVersion: number },
   b: { effectiveDate: string; streamVersion: number },
 ): number {
-  return a.effectiveDate < b.effectiveDate ? -1 : a.effectiveDate > b.effectiveDate ? 1 : a.streamVersion - b.streamVersion
+  return a.effectiveDate < b.effectiveDate
+    ? -1
+    : a.effectiveDate > b.effectiveDate
+      ? 1
+      : a.streamVersion - b.streamVersion
 }
 
 /** What every aggregate's state says first: whether it has been recorded at all (as of the date asked). */
@@ -139,7 +143,9 @@ function retraction<Command, Event extends { type: string; data: unknown }, Stat
   }
   // As for an insertion, only the facts after the change are judged again: those before it stand as they were.
   const place = active.indexOf(target)
-  const before = active.slice(0, place).reduce((state, entry) => decider.evolve(state, entry.event), decider.initialState)
+  const before = active
+    .slice(0, place)
+    .reduce((state, entry) => decider.evolve(state, entry.event), decider.initialState)
   checkFrom(decider, before, active.slice(place + 1), `without the ${target.eventType} dated ${target.effectiveDate}`)
   return { event: decider.retract(command, target), effectiveDate: target.effectiveDate }
 }

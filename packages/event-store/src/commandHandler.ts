@@ -59,11 +59,7 @@ export interface CommandResult {
  * Loads the aggregate's stream, runs the decider, and appends its events with their
  * outbox rows and the idempotency record, all in one transaction.
  */
-export async function handleCommand<
-  Events extends readonly EventDefinition[],
-  Command,
-  State extends AggregateState,
->(
+export async function handleCommand<Events extends readonly EventDefinition[], Command, State extends AggregateState>(
   options: HandleCommandOptions<Events, Command, State>,
 ): Promise<CommandResult> {
   const { context, decider, idempotency } = options

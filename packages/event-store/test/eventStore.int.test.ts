@@ -169,7 +169,9 @@ const counter = {
   evolve: (state: { recorded: boolean; count: number }) => ({ recorded: true, count: state.count + 1 }),
   decide: (command: { stage: 'exploration' | 'feasibility' }, state: { count: number }) => {
     if (state.count > 2) throw new DomainError('too-many', 'three is enough')
-    return [{ type: 'DepositStageAdvanced' as const, data: { depositId: 'counted', stage: command.stage, ...provenance } }]
+    return [
+      { type: 'DepositStageAdvanced' as const, data: { depositId: 'counted', stage: command.stage, ...provenance } },
+    ]
   },
   check: () => undefined,
   retract: () => {

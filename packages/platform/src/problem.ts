@@ -96,7 +96,10 @@ export function toProblem(error: unknown, instance: string): ProblemBody {
       // An undeclared parameter or field is named itself, so the client sees which one.
       const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params as { keys?: unknown }).keys : undefined
       if (Array.isArray(unknownKeys)) {
-        return unknownKeys.map((key) => ({ field: [...path, String(key)].join('.'), message: 'is not a parameter this operation takes' }))
+        return unknownKeys.map((key) => ({
+          field: [...path, String(key)].join('.'),
+          message: 'is not a parameter this operation takes',
+        }))
       }
       return [{ field: path.join('.'), message: issue.message ?? 'is not valid' }]
     })

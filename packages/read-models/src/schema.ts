@@ -54,7 +54,9 @@ async function olderLayout(client: pg.ClientBase): Promise<boolean> {
   const found = tables.rows[0]
   if (found?.first) return true
   if (!found?.layout) return false
-  const layout = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM read_models.layout')
+  const layout = await client.query<{ version: number | null }>(
+    'SELECT max(version) AS version FROM read_models.layout',
+  )
   const version = layout.rows[0]?.version ?? null
   return version !== null && version !== READ_MODELS_VERSION
 }

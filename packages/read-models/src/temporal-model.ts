@@ -230,7 +230,9 @@ export function nextStates(
   const stays = (row: StateRow) =>
     segments.some(
       (segment) =>
-        segment.validFrom === row.validFrom && segment.validTo === row.validTo && isDeepStrictEqual(segment.view, row.view),
+        segment.validFrom === row.validFrom &&
+        segment.validTo === row.validTo &&
+        isDeepStrictEqual(segment.view, row.view),
     )
   const kept = open.filter(stays)
   const ending = open.filter((row) => !stays(row))
@@ -257,10 +259,7 @@ export async function projectTemporal<View extends Knowledge & { id: string }>(
   const event = upcastEvent(received)
   const t = tables(model)
   const id = event.subject
-  await client.query(
-    `INSERT INTO ${t.streams} (id, version) VALUES ($1, 0) ON CONFLICT DO NOTHING`,
-    [id],
-  )
+  await client.query(`INSERT INTO ${t.streams} (id, version) VALUES ($1, 0) ON CONFLICT DO NOTHING`, [id])
   const stream = await client.query<{ version: number; recorded_at: Date | null }>(
     `SELECT version, recorded_at FROM ${t.streams} WHERE id = $1 FOR UPDATE`,
     [id],
@@ -283,7 +282,12 @@ export async function projectTemporal<View extends Knowledge & { id: string }>(
     `SELECT event FROM ${t.events} WHERE id = $1 ORDER BY stream_version`,
     [id],
   )
-  const open = await client.query<{ valid_from: string; valid_to: string; recorded_from: Date; view: Record<string, unknown> }>(
+  const open = await client.query<{
+    valid_from: string
+    valid_to: string
+    recorded_from: Date
+    view: Record<string, unknown>
+  }>(
     `SELECT valid_from::text, valid_to::text, recorded_from, view FROM ${t.states} WHERE id = $1 AND recorded_to = 'infinity'`,
     [id],
   )
@@ -296,15 +300,18 @@ export async function projectTemporal<View extends Knowledge & { id: string }>(
       recordedTo: 'infinity',
       view: row.view,
     })),
-    segmentsOf(model, history.rows.map((row) => row.event)),
+    segmentsOf(
+      model,
+      history.rows.map((row) => row.event),
+    ),
     id,
     recordedAt,
   )
   if (change.remove.length > 0) {
-    await client.query(`DELETE FROM ${t.states} WHERE id = $1 AND recorded_to = 'infinity' AND valid_from = ANY ($2::date[])`, [
-      id,
-      change.remove.map((row) => row.validFrom),
-    ])
+    await client.query(
+      `DELETE FROM ${t.states} WHERE id = $1 AND recorded_to = 'infinity' AND valid_from = ANY ($2::date[])`,
+      [id, change.remove.map((row) => row.validFrom)],
+    )
   }
   if (change.close.length > 0) {
     await client.query(
@@ -333,8 +340,24 @@ export async function insertStates(client: Queryable, model: AnyModel, rows: rea
     ...Object.fromEntries(columns.map(([name, column]) => [name, column.of(row.view) ?? null])),
     view: row.view,
   }))
-  const names = ['id', 'valid_from', 'valid_to', 'recorded_from', 'recorded_to', ...columns.map(([name]) => name), 'view']
-  const types = ['text', 'date', 'date', 'timestamptz', 'timestamptz', ...columns.map(([, column]) => column.type), 'jsonb']
+  const names = [
+    'id',
+    'valid_from',
+    'valid_to',
+    'recorded_from',
+    'recorded_to',
+    ...columns.map(([name]) => name),
+    'view',
+  ]
+  const types = [
+    'text',
+    'date',
+    'date',
+    'timestamptz',
+    'timestamptz',
+    ...columns.map(([, column]) => column.type),
+    'jsonb',
+  ]
   await client.query(
     `INSERT INTO ${tables(model).states} (${names.join(', ')})
      SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${names.map((name, index) => `${name} ${types[index]}`).join(', ')})`,
@@ -458,26 +481,30 @@ export async function listStates<View extends Knowledge & { id: string }, Filter
     if (key && sort) {
       if (cursor.k === null) throw new InvalidCursorError('cursor is not one this API returned')
       values.push(cursor.k)
-      conditions.push(`(${key}, s.id) ${sort.descending ? '<' : '>'} ($${values.length}::${sort.cast}, ${idPlaceholder})`)
+      conditions.push(
+        `(${key}, s.id) ${sort.descending ? '<' : '>'} ($${values.length}::${sort.cast}, ${idPlaceholder})`,
+      )
     } else {
       conditions.push(`s.id > ${idPlaceholder}`)
     }
   }
   const join = knowledgeJoin(model, read, values)
   values.push(read.limit + 1)
-  const result = await db.query<StateResult & { sort_key: string | null }>(
-    `SELECT s.view, k.version, k.recorded_at, ${key ? `${key}::text` : 'NULL'} AS sort_key
+  const result = await db
+    .query<StateResult & { sort_key: string | null }>(
+      `SELECT s.view, k.version, k.recorded_at, ${key ? `${key}::text` : 'NULL'} AS sort_key
      FROM ${tables(model).states} s ${join}
      WHERE ${conditions.join(' AND ')}
      ORDER BY ${key ? `${key} ${direction}, ` : ''}s.id ${direction} LIMIT $${values.length}`,
-    values,
-  ).catch((error: unknown) => {
-    // A cursor key PostgreSQL cannot cast never came from this API.
-    if ((error as { code?: string }).code === '22P02' || (error as { code?: string }).code === '22007') {
-      throw new InvalidCursorError('cursor is not one this API returned')
-    }
-    throw error
-  })
+      values,
+    )
+    .catch((error: unknown) => {
+      // A cursor key PostgreSQL cannot cast never came from this API.
+      if ((error as { code?: string }).code === '22P02' || (error as { code?: string }).code === '22007') {
+        throw new InvalidCursorError('cursor is not one this API returned')
+      }
+      throw error
+    })
   const rows = result.rows.slice(0, read.limit)
   const last = rows.at(-1)
   return {
@@ -521,7 +548,12 @@ function filterConditions<Filters extends Record<string, unknown>>(
 }
 
 function bindingOf(read: ListRead<unknown>): string {
-  return cursorBinding(read.list, { ...(read.filters as object), sort: read.sort, asOf: read.asOf, recordedAsOf: read.recordedAsOf })
+  return cursorBinding(read.list, {
+    ...(read.filters as object),
+    sort: read.sort,
+    asOf: read.asOf,
+    recordedAsOf: read.recordedAsOf,
+  })
 }
 
 /**
@@ -532,14 +564,15 @@ export function cursorBinding(list: string, query: Record<string, unknown>): str
   const bound = Object.entries(query)
     .filter(([name, value]) => value !== undefined && name !== 'cursor' && name !== 'limit')
     .sort(([a], [b]) => (a < b ? -1 : 1))
-  return createHash('sha256').update(JSON.stringify([list, bound])).digest('base64url').slice(0, 12)
+  return createHash('sha256')
+    .update(JSON.stringify([list, bound]))
+    .digest('base64url')
+    .slice(0, 12)
 }
 
 /** The version the read model has reached for an entity (0 when unknown): for read-your-writes. */
 export async function streamVersion(db: Queryable, model: AnyModel, id: string): Promise<number> {
-  const result = await db.query<{ version: number }>(`SELECT version FROM ${tables(model).streams} WHERE id = $1`, [
-    id,
-  ])
+  const result = await db.query<{ version: number }>(`SELECT version FROM ${tables(model).streams} WHERE id = $1`, [id])
   return result.rows[0]?.version ?? 0
 }
 
@@ -554,7 +587,8 @@ export async function eventPage(
 ): Promise<{ items: CloudEvent[]; nextCursor: string | null }> {
   const binding = cursorBinding(`${model.name}-history:${id}`, { asOf: query.asOf, recordedAsOf: query.recordedAsOf })
   const cursor = query.cursor ? decodeCursor(HistoryCursor, query.cursor) : undefined
-  if (cursor && cursor.b !== binding) throw new InvalidCursorError('cursor was issued for another history or other times')
+  if (cursor && cursor.b !== binding)
+    throw new InvalidCursorError('cursor was issued for another history or other times')
   const values: unknown[] = [id, cursor?.v ?? 0]
   const conditions = ['id = $1', 'stream_version > $2']
   if (query.asOf !== undefined) {
@@ -583,4 +617,3 @@ export async function hasEvents(db: Queryable, model: AnyModel, id: string): Pro
   const result = await db.query(`SELECT 1 FROM ${tables(model).events} WHERE id = $1 LIMIT 1`, [id])
   return result.rowCount === 1
 }
-

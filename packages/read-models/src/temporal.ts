@@ -4,7 +4,8 @@ import { z } from 'zod'
 /** Both kinds of "as of": what was true in the world on a date, and what the ledger knew at a time. */
 export const TemporalQuery = z.object({
   asOf: IsoDate.optional().meta({
-    description: 'Valid time: the state as it stood on this date (default: today, so facts dated ahead wait for their day)',
+    description:
+      'Valid time: the state as it stood on this date (default: today, so facts dated ahead wait for their day)',
   }),
   recordedAsOf: z.iso
     .datetime({ offset: true })

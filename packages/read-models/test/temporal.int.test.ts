@@ -195,11 +195,17 @@ t.test('the states are those a rebuild from scratch writes, and they never overl
 })
 
 t.test('lists page by keyset at any time; a cursor serves only the list it came from', async (t) => {
-  for (let n = 0; n < 25; n++) await apply(registered(`page-${String(n).padStart(2, '0')}`, '2019-01-01', 'exploration', 'US'))
+  for (let n = 0; n < 25; n++)
+    await apply(registered(`page-${String(n).padStart(2, '0')}`, '2019-01-01', 'exploration', 'US'))
   const seen: string[] = []
   let cursor: string | undefined
   do {
-    const page = await listDeposits(db.pool, { country: 'US', asOf: '2020-01-01', limit: 7, ...(cursor ? { cursor } : {}) })
+    const page = await listDeposits(db.pool, {
+      country: 'US',
+      asOf: '2020-01-01',
+      limit: 7,
+      ...(cursor ? { cursor } : {}),
+    })
     seen.push(...page.items.map((item) => item.id))
     cursor = page.nextCursor ?? undefined
   } while (cursor)

@@ -48,9 +48,12 @@ export function deciderSpec<Command, Event extends { type: string; data: unknown
         }
       })
       const run = () =>
-        decideOnTimeline(decider, history, command, command && (command as RetractFact).type === 'RetractFact' ? undefined : date).map(
-          (decided) => decided.event,
-        )
+        decideOnTimeline(
+          decider,
+          history,
+          command,
+          command && (command as RetractFact).type === 'RetractFact' ? undefined : date,
+        ).map((decided) => decided.event)
       return {
         // biome-ignore lint/suspicious/noThenProperty: given/when/then reads as the spec; this object is never awaited
         then: (expected: Event[], ...message: [] | [string]) => t.same(run(), expected, ...message),

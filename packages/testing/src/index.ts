@@ -2,6 +2,7 @@ export { type DatedEvent, deciderSpec, on, SPEC_DATE } from './decider.ts'
 export { createTestDatabase, type TestDatabase, testServerUrl } from './postgres.ts'
 export { eventually } from './ledger.ts'
 export {
+  assertCoverage,
   assertTimelineProperties,
   type TimelinePropertyOptions,
   type TimelineRunCounts,

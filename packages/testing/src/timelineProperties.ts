@@ -197,3 +197,14 @@ export function assertTimelineProperties<
 function versions(timeline: readonly TimelineEntry<unknown>[]): string {
   return timeline.map((entry) => `${entry.streamVersion}:${entry.eventType}@${entry.effectiveDate}`).join(' ')
 }
+
+/** The runs reached what the properties are about, so they cannot pass vacuously. */
+export function assertCoverage(
+  t: { ok(value: unknown, message: string): unknown; comment(message: string): unknown },
+  counts: TimelineRunCounts,
+): void {
+  t.comment(JSON.stringify(counts))
+  t.ok(counts.acceptedLate > 0, `facts learned late were accepted (${counts.acceptedLate})`)
+  t.ok(counts.acceptedRetractions > 0, `retractions were accepted (${counts.acceptedRetractions})`)
+  t.ok(counts.refusedAtLaterFact > 0, `refusals named the later fact they would break (${counts.refusedAtLaterFact})`)
+}

@@ -83,7 +83,8 @@ const CorridorCursor = z.object({ b: z.string(), key: z.string() })
 export async function listCorridors(db: pg.Pool | pg.ClientBase, query: CorridorQuery) {
   const binding = cursorBinding('corridors', query)
   const cursor = query.cursor ? decodeCursor(CorridorCursor, query.cursor) : undefined
-  if (cursor && cursor.b !== binding) throw new InvalidCursorError('cursor was issued for other filters or another time')
+  if (cursor && cursor.b !== binding)
+    throw new InvalidCursorError('cursor was issued for other filters or another time')
   const after = cursor?.key ?? ''
   const filters = {
     ...(query.from ? { origin: query.from } : {}),

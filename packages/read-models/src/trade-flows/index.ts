@@ -10,7 +10,13 @@ export {
   restrictionHistory,
   restrictionVersion,
 } from './restriction-queries.ts'
-export { evolveRestrictionView, inForceOn, lapseOfSuspension, RestrictionChange, RestrictionView } from './restriction-view.ts'
+export {
+  evolveRestrictionView,
+  inForceOn,
+  lapseOfSuspension,
+  RestrictionChange,
+  RestrictionView,
+} from './restriction-view.ts'
 export {
   getShipment,
   listShipments,

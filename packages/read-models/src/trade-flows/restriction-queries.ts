@@ -55,7 +55,8 @@ export type RestrictionReadQuery = z.output<typeof RestrictionReadQuery>
 export async function listRestrictions(db: Queryable, query: RestrictionListQuery) {
   const { limit, cursor, asOf, recordedAsOf, inForceOn: day, ...filters } = query
   const at = readAt({ asOf: day ?? asOf, recordedAsOf })
-  if (day === undefined) return listStates(db, restrictionModel, { list: 'restrictions', filters, limit, cursor, ...at })
+  if (day === undefined)
+    return listStates(db, restrictionModel, { list: 'restrictions', filters, limit, cursor, ...at })
   const page = await listStates(db, restrictionModel, {
     list: 'restrictions-in-force',
     filters: { ...filters, status: 'in-force' },

@@ -11,6 +11,7 @@ import {
   dealStatusOfEvent,
   isDealProgress,
   provenanceOf,
+  retractionOf,
   type RecordDealBody,
   type RecordDealMilestoneBody,
   type RecordDealReportBody,
@@ -176,15 +177,11 @@ function amendment(state: RecordedDeal, body: Extract<DealCommand, { type: 'Amen
 }
 
 export function retract(command: RetractFact, target: TimelineEntry<DealEvent>): DealEvent {
-  const { eventId, reason, ...rest } = command.data
   return {
     type: 'DealFactRetracted',
     data: {
       dealId: target.event.data.dealId,
-      retractedEventId: eventId,
-      retractedType: target.eventType,
-      reason,
-      ...provenanceOf(rest as Parameters<typeof provenanceOf>[0]),
+      ...retractionOf(command, target),
     },
   }
 }

@@ -7,6 +7,7 @@ import {
   DomainError,
   depositStageRank,
   provenanceOf,
+  retractionOf,
   type PublishResourceEstimateBody,
   type RegisterDepositBody,
   type ReportProductionBody,
@@ -145,15 +146,11 @@ export function decide(command: DepositCommand, state: Deposit): DepositEvent[] 
 }
 
 export function retract(command: RetractFact, target: TimelineEntry<DepositEvent>): DepositEvent {
-  const { eventId, reason, ...rest } = command.data
   return {
     type: 'DepositFactRetracted',
     data: {
       depositId: target.event.data.depositId,
-      retractedEventId: eventId,
-      retractedType: target.eventType,
-      reason,
-      ...provenanceOf(rest as Parameters<typeof provenanceOf>[0]),
+      ...retractionOf(command, target),
     },
   }
 }

@@ -5,6 +5,7 @@ import {
   type ImposeRestrictionBody,
   type LiftRestrictionBody,
   provenanceOf,
+  retractionOf,
   type ReinstateRestrictionBody,
   type RestrictionEvent,
   type RetractFact,
@@ -142,17 +143,13 @@ function newOnly<Value>(candidates: readonly Value[], covered: readonly Value[])
 }
 
 export function retract(command: RetractFact, target: TimelineEntry<TradeFlowEvent>): TradeFlowEvent {
-  const { eventId, reason, ...rest } = command.data
   const data = target.event.data
   if (!('restrictionId' in data)) throw new Error(`${target.eventType} is not a restriction's event`)
   return {
     type: 'RestrictionFactRetracted',
     data: {
       restrictionId: data.restrictionId,
-      retractedEventId: eventId,
-      retractedType: target.eventType,
-      reason,
-      ...provenanceOf(rest as Parameters<typeof provenanceOf>[0]),
+      ...retractionOf(command, target),
     },
   }
 }

@@ -5,6 +5,7 @@ import {
   type DiscloseShipmentQuantityBody,
   DomainError,
   provenanceOf,
+  retractionOf,
   type RecordShipmentBody,
   type RetractFact,
   type ShipmentEvent,
@@ -145,17 +146,13 @@ function assertPositive(...quantities: Array<number | undefined>): void {
 }
 
 export function retract(command: RetractFact, target: TimelineEntry<TradeFlowEvent>): TradeFlowEvent {
-  const { eventId, reason, ...rest } = command.data
   const data = target.event.data
   if (!('shipmentId' in data)) throw new Error(`${target.eventType} is not a shipment's event`)
   return {
     type: 'ShipmentFactRetracted',
     data: {
       shipmentId: data.shipmentId,
-      retractedEventId: eventId,
-      retractedType: target.eventType,
-      reason,
-      ...provenanceOf(rest as Parameters<typeof provenanceOf>[0]),
+      ...retractionOf(command, target),
     },
   }
 }
