@@ -58,6 +58,9 @@ t.test('year 0000 is not a date', async (t) => {
     '/v1/deals?from=0000-01-01',
     '/v1/shipments?dateFrom=0000-01-01',
     '/v1/deposits?asOf=0000-01-01',
+    '/v1/deposits?recordedAsOf=0000-01-01T00:00:00Z',
+    '/v1/deposits/mountain-pass?recordedAsOf=0000-06-01T00:00:00Z',
+    '/v1/corridors?recordedAsOf=0000-01-01T00:00:00Z',
   ]) {
     t.equal((await api.inject(url)).statusCode, 400, url)
   }

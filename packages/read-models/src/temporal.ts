@@ -9,6 +9,7 @@ export const TemporalQuery = z.object({
   }),
   recordedAsOf: z.iso
     .datetime({ offset: true })
+    .refine((instant) => !instant.startsWith('0000'), 'year 0000 does not exist; the first year is 0001')
     .optional()
     .meta({ description: 'Record time: only what the ledger had recorded (and not yet retracted) by this instant' }),
 })
