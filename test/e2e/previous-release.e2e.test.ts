@@ -1,0 +1,253 @@
+/**
+ * A ledger started on the data of the previous release (test/fixtures/release-1, made
+ * by make-fixture.ts beside it) serves the same reads, except where this release
+ * answers differently on purpose: each such difference is named below and its new
+ * value asserted.
+ */
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { buildLedger } from '@ree/embedded'
+import { createTestDatabase, eventually } from '@ree/testing'
+import { pino } from 'pino'
+import t from 'tap'
+
+type Answer = { status: number; body: Record<string, unknown> }
+type View = Record<string, unknown> & { id?: string; version?: number; lastRecordedAt?: string }
+
+const fixture = resolve(import.meta.dirname, '../fixtures/release-1')
+const rows: Record<string, Array<Record<string, unknown>>> = JSON.parse(
+  readFileSync(resolve(fixture, 'rows.json'), 'utf8'),
+)
+const old: Record<string, Answer> = JSON.parse(readFileSync(resolve(fixture, 'answers.json'), 'utf8'))
+
+const db = await createTestDatabase()
+await db.pool.query(readFileSync(resolve(fixture, 'schema.sql'), 'utf8'))
+for (const [table, tableRows] of Object.entries(rows)) {
+  await db.pool.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1)`, [
+    JSON.stringify(tableRows),
+  ])
+}
+const eventTables = ['deposits.events', 'deals.events', 'trade_flows.events']
+// On the server that wrote them these transactions are in the past; so they must be on this one.
+const loadedXid = await db.pool.query<{ xid: string }>(
+  `SELECT max(transaction_id)::text AS xid FROM (${eventTables.map((table) => `SELECT transaction_id FROM ${table}`).join(' UNION ALL ')}) e`,
+)
+for (let burnt = 0; burnt < 100_000; burnt += 1) {
+  const moved = await db.pool.query<{ past: boolean }>(
+    'SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS past, pg_current_xact_id()',
+    [loadedXid.rows[0]?.xid],
+  )
+  if (moved.rows[0]?.past) break
+}
+const storedRows = async () => {
+  const stored: Record<string, unknown[]> = {}
+  for (const table of eventTables) {
+    stored[table] = (await db.pool.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY global_position`)).rows
+  }
+  for (const table of ['deposits.outbox', 'deals.outbox', 'trade_flows.outbox']) {
+    stored[table] = (await db.pool.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY id`)).rows
+  }
+  return stored
+}
+const rowsAsLoaded = await storedRows()
+
+const ledger = await buildLedger({ databaseUrl: db.url, logger: pino({ level: 'silent' }) })
+t.teardown(async () => {
+  await ledger.close()
+  await db.drop()
+})
+const api = ledger.gateway
+const get = async (path: string): Promise<Answer> => {
+  const response = await api.inject(path)
+  return { status: response.statusCode, body: response.json() }
+}
+
+const details = Object.keys(old).filter((path) => /^\/v1\/[a-z]+\/[a-z0-9-]+$/.test(path))
+await eventually(async () => {
+  for (const path of details) {
+    if ((await get(path)).body.version !== old[path]?.body.version) return undefined
+  }
+  return true
+}, 60_000)
+
+const today = new Date().toISOString().slice(0, 10)
+const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+const resourceOf = (path: string) => /^\/v1\/([a-z]+)/.exec(path)?.[1] ?? ''
+const query = (path: string) => new URLSearchParams(path.split('?')[1] ?? '')
+const viewsOf = (body: Record<string, unknown>): View[] =>
+  Array.isArray(body.items) ? (body.items as View[]) : [body as View]
+
+/**
+ * The deliberate differences, each applied to the previous release's answer to give
+ * this release's. Each returns whether it changed anything, so that each is shown to occur.
+ */
+const differences: Record<string, (path: string, answer: Answer) => boolean> = {
+  // v1 named the stage it moved from; v2 names only the stage reached (the one before is the timeline's).
+  'stage events in histories are v2': (path, answer) => {
+    if (!path.includes('/history')) return false
+    let changed = false
+    for (const event of viewsOf(answer.body)) {
+      const type = /^ree\.deposit\.stage-(advanced|reversed)\.v1$/.exec(String(event.type))
+      if (!type) continue
+      const { from: _from, to, ...data } = event.data as Record<string, unknown>
+      event.type = `ree.deposit.stage-${type[1]}.v2`
+      event.data = { ...data, stage: to }
+      changed = true
+    }
+    return changed
+  },
+  // A suspension dated `until` a day that has passed lapses: in force again from the day after.
+  'a lapsed suspension is in force again': (path, answer) => {
+    if (resourceOf(path) !== 'restrictions' || path.includes('/history')) return false
+    let changed = false
+    for (const view of viewsOf(answer.body)) {
+      const until = view.suspendedUntil
+      if (view.status !== 'suspended' || typeof until !== 'string' || until >= today) continue
+      view.status = 'in-force'
+      view.statusSince = dayAfter(until)
+      delete view.suspendedUntil
+      changed = true
+    }
+    return changed
+  },
+  // With late facts the state on a past date depends on all that is known: an as-of view
+  // carries the version and last record time of the knowledge it was read from.
+  'an as-of view carries the version of the knowledge read': (path, answer) => {
+    const valid = query(path)
+    if (!valid.has('asOf') && !valid.has('inForceOn')) return false
+    let changed = false
+    for (const view of viewsOf(answer.body)) {
+      const current = old[`/v1/${resourceOf(path)}/${view.id}`]?.body
+      if (view.version === undefined || !current) continue
+      changed ||= view.version !== current.version
+      view.version = current.version as number
+      view.lastRecordedAt = current.lastRecordedAt as string
+    }
+    return changed
+  },
+  // The previous release's corridors ignored asOf; this one answers from the shipments known on that date.
+  'corridors answer as of the date': (path, answer) => {
+    const asOf = query(path).get('asOf')
+    if (resourceOf(path) !== 'corridors' || !asOf) return false
+    const shipmentsBy = rows['trade_flows.events']?.filter(
+      (row) => row.type === 'ree.shipment.recorded.v1' && String(row.effective_date) <= asOf,
+    )
+    if (shipmentsBy?.length !== 0) throw new Error('the fixture was expected to record no shipment by this date')
+    answer.body.items = []
+    return true
+  },
+}
+const applied = new Map<string, string[]>()
+const cursors: Array<{ path: string; previous: unknown; current: unknown }> = []
+
+/** The previous release's answer as this release gives it; cursors are compared on their own. */
+function expected(path: string, answer: Answer): Answer {
+  const copy: Answer = structuredClone(answer)
+  for (const [name, difference] of Object.entries(differences)) {
+    if (difference(path, copy)) applied.set(name, [...(applied.get(name) ?? []), path])
+  }
+  return copy
+}
+
+t.test('every read of the previous release is answered the same, but for the named differences', async (t) => {
+  for (const [path, answer] of Object.entries(old)) {
+    if (query(path).has('cursor')) continue
+    const current = await get(path)
+    const wanted = expected(path, answer)
+    if ('nextCursor' in wanted.body) {
+      cursors.push({ path, previous: wanted.body.nextCursor, current: current.body.nextCursor })
+      wanted.body.nextCursor = current.body.nextCursor
+    }
+    t.same(current, wanted, path)
+  }
+  for (const name of Object.keys(differences)) {
+    t.ok(applied.get(name)?.length, `${name}: seen in ${applied.get(name)?.join(', ')}`)
+  }
+})
+
+t.test('cursors changed format: a new cursor pages the same, a cursor of the previous release is a 400', async (t) => {
+  const paged = cursors.filter((cursor) => cursor.previous !== null)
+  t.ok(paged.length >= 3, 'some of the reads are paged')
+  for (const cursor of cursors) {
+    if (cursor.previous === null) t.equal(cursor.current, null, `${cursor.path}: the last page, as before`)
+    else t.not(cursor.current, cursor.previous, `${cursor.path}: a cursor in the new format`)
+  }
+  const secondPage = Object.keys(old).find((path) => query(path).has('cursor')) ?? ''
+  const firstPage = cursors.find((cursor) => cursor.path === '/v1/deposits?limit=4')
+  const next = await get(`/v1/deposits?limit=4&cursor=${encodeURIComponent(String(firstPage?.current))}`)
+  const wanted = expected(secondPage, old[secondPage] as Answer)
+  t.same(next.body.items, wanted.body.items, 'the page after the first is the one the previous release gave')
+
+  const stale = await get(secondPage)
+  t.equal(stale.status, 400, "a client's cursor from before the upgrade is refused")
+  t.match(stale.body, { status: 400, errors: [{ field: 'querystring.cursor' }] })
+})
+
+t.test('the read models were rebuilt in the new layout from the stored events', async (t) => {
+  const layout = await db.pool.query(
+    `SELECT to_regclass('read_models.deposits') AS previous, (SELECT max(version) FROM read_models.layout) AS version`,
+  )
+  t.same(layout.rows, [{ previous: null, version: 2 }], 'the previous layout is gone')
+  const projected = await db.pool.query<{ events: number }>(
+    `SELECT (SELECT count(*) FROM read_models.deposit_events) + (SELECT count(*) FROM read_models.deal_events)
+          + (SELECT count(*) FROM read_models.shipment_events) + (SELECT count(*) FROM read_models.restriction_events) AS events`,
+  )
+  const stored = eventTables.reduce((sum, table) => sum + (rows[table]?.length ?? 0), 0)
+  t.equal(Number(projected.rows[0]?.events), stored, `all ${stored} stored events are in the read models`)
+  const deadLetters = await get('/v1/dead-letters')
+  t.same(deadLetters.body.items, [], 'none of them failed')
+})
+
+t.test('the stored events and outbox rows are unchanged after the new ledger ran', async (t) => {
+  t.same(await storedRows(), rowsAsLoaded)
+})
+
+t.test('a retried command of the previous release is replayed, not applied again', async (t) => {
+  const retried = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits/araxa/stage-advances',
+    headers: { 'idempotency-key': 'release-1:/v1/deposits/araxa/stage-advances:2025-11-01' },
+    payload: {
+      sources: [{ publisher: 'Release One Gazette', url: 'https://example.org/release-one' }],
+      stage: 'feasibility',
+      effectiveDate: '2025-11-01',
+    },
+  })
+  t.equal(retried.headers['idempotent-replayed'], 'true')
+  const stored = rows['deposits.events']?.find((row) => row.stream_id === 'deposit-araxa' && row.stream_version === 3)
+  t.same(retried.json(), { id: 'araxa', streamVersion: 3, eventIds: [stored?.event_id] })
+})
+
+t.test('new commands on upgraded entities are accepted', async (t) => {
+  const source = { sources: [{ publisher: 'Release Two Gazette' }] }
+  const advanced = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits/release-one-ridge/stage-advances',
+    headers: { 'if-match': '"4"' },
+    payload: { stage: 'permitting', effectiveDate: '2025-09-01', ...source },
+  })
+  t.equal(advanced.statusCode, 200, advanced.body)
+  t.equal(advanced.json().streamVersion, 5)
+  const ridge = (await get('/v1/deposits/release-one-ridge?minVersion=5')).body
+  t.match(ridge, { stage: 'permitting', version: 5 })
+  const late = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits/release-one-ridge/stage-advances',
+    payload: { stage: 'construction', effectiveDate: '2022-01-01', ...source },
+  })
+  t.equal(late.statusCode, 422, 'judged on the timeline the v1 events make: permitting follows in 2023')
+
+  const signed = await api.inject({
+    method: 'POST',
+    url: '/v1/deals/apple-mp-2025/status-changes',
+    headers: { 'if-match': '"2"' },
+    payload: { status: 'in-effect', effectiveDate: '2026-02-01', ...source },
+  })
+  t.equal(signed.statusCode, 200, signed.body)
+  t.match((await get('/v1/deals/apple-mp-2025?minVersion=3')).body, { status: 'in-effect', version: 3 })
+
+  const after = await storedRows()
+  for (const table of eventTables) {
+    t.same(after[table]?.slice(0, rowsAsLoaded[table]?.length), rowsAsLoaded[table], `${table}: what was stored stays`)
+  }
+})
