@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { buildLedger } from '@ree/embedded'
+import { buildLedger, loadSeeds } from '@ree/embedded'
 import { createTestDatabase, eventually } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
@@ -246,8 +246,52 @@ t.test('new commands on upgraded entities are accepted', async (t) => {
   t.equal(signed.statusCode, 200, signed.body)
   t.match((await get('/v1/deals/apple-mp-2025?minVersion=3')).body, { status: 'in-effect', version: 3 })
 
+  const araxaAdvance = rows['deposits.events']?.find(
+    (row) => row.stream_id === 'deposit-araxa' && row.type === 'ree.deposit.stage-advanced.v1',
+  )
+  const retracted = await api.inject({
+    method: 'POST',
+    url: '/v1/deposits/araxa/retractions',
+    payload: { eventId: araxaAdvance?.event_id, reason: 'recorded on the wrong deposit', ...source },
+  })
+  t.equal(retracted.statusCode, 200, retracted.body)
+  t.match((await get(`/v1/deposits/araxa?minVersion=${retracted.json().streamVersion}`)).body, { stage: 'exploration' })
+  const araxaHistory = (await get('/v1/deposits/araxa/history')).body.items as Array<{ data: Record<string, unknown> }>
+  t.match(
+    araxaHistory.at(-1)?.data,
+    { retractedEventId: araxaAdvance?.event_id, retractedType: 'ree.deposit.stage-advanced.v2' },
+    'a v1 event is retracted under the type every reader now reads it as',
+  )
+
+  // The previous release still held this restriction suspended (until 2026-06-30) and would have reinstated it.
+  const reinstated = await api.inject({
+    method: 'POST',
+    url: '/v1/restrictions/mp-halts-china-2025/reinstatements',
+    payload: { effectiveDate: '2026-11-20', ...source },
+  })
+  t.equal(reinstated.statusCode, 422, 'a lapsed suspension needs no reinstatement')
+  t.match(reinstated.json(), { type: '/problems/restriction-not-suspended' })
+  const suspended = await api.inject({
+    method: 'POST',
+    url: '/v1/restrictions/mp-halts-china-2025/suspensions',
+    payload: { until: '2027-03-31', effectiveDate: '2026-11-20', ...source },
+  })
+  t.equal(suspended.statusCode, 200, suspended.body)
+  t.match((await get('/v1/restrictions/mp-halts-china-2025?minVersion=3')).body, {
+    status: 'suspended',
+    suspendedUntil: '2027-03-31',
+  })
+
   const after = await storedRows()
   for (const table of eventTables) {
     t.same(after[table]?.slice(0, rowsAsLoaded[table]?.length), rowsAsLoaded[table], `${table}: what was stored stays`)
   }
+})
+
+t.test('the seeds load at start as they do on `pnpm start`: every one was applied before, so all replay', async (t) => {
+  const seeded = await loadSeeds(api, resolve(import.meta.dirname, '../../seeds'))
+  const seedKeys = ['deposits', 'deals', 'trade_flows'].flatMap((schema) =>
+    (rows[`${schema}.idempotency_keys`] ?? []).filter((row) => !String(row.key).startsWith('release-1:')),
+  )
+  t.same(seeded, { applied: 0, replayed: seedKeys.length, changed: [], refused: [] })
 })

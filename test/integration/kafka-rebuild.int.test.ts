@@ -38,38 +38,44 @@ await producer.send({
 })
 await producer.disconnect()
 
-t.test('after an upgrade resets the read models, the Kafka projection rebuilds them from the start of the topics', async (t) => {
-  // The previous release's layout and its projection, which consumed the topic and committed its offsets.
-  await db.pool.query('CREATE SCHEMA read_models; CREATE TABLE read_models.deposits (id text PRIMARY KEY)')
-  const previous = kafkaTransport({ kafka, pool: db.pool, groupId, topics: [topic], logger })
-  await previous.start(async (client, event) => {
-    await client.query('INSERT INTO read_models.deposits VALUES ($1) ON CONFLICT DO NOTHING', [event.subject])
-  })
-  const consumed = async () => (await db.pool.query('SELECT count(*)::int AS n FROM read_models.deposits')).rows[0].n
-  await eventually(async () => ((await consumed()) === 1 ? true : undefined), 30_000)
-  const positions = async () =>
-    (await db.pool.query('SELECT sum(next_offset)::int AS n FROM projection.kafka_offsets WHERE group_id = $1', [groupId]))
-      .rows[0].n
-  await eventually(async () => ((await positions()) === published.length ? true : undefined), 30_000)
-  await previous.stop()
+t.test(
+  'after an upgrade resets the read models, the Kafka projection rebuilds them from the start of the topics',
+  async (t) => {
+    // The previous release's layout and its projection, which consumed the topic and committed its offsets.
+    await db.pool.query('CREATE SCHEMA read_models; CREATE TABLE read_models.deposits (id text PRIMARY KEY)')
+    const previous = kafkaTransport({ kafka, pool: db.pool, groupId, topics: [topic], logger })
+    await previous.start(async (client, event) => {
+      await client.query('INSERT INTO read_models.deposits VALUES ($1) ON CONFLICT DO NOTHING', [event.subject])
+    })
+    const consumed = async () => (await db.pool.query('SELECT count(*)::int AS n FROM read_models.deposits')).rows[0].n
+    await eventually(async () => ((await consumed()) === 1 ? true : undefined), 30_000)
+    const positions = async () =>
+      (
+        await db.pool.query('SELECT sum(next_offset)::int AS n FROM projection.kafka_offsets WHERE group_id = $1', [
+          groupId,
+        ])
+      ).rows[0].n
+    await eventually(async () => ((await positions()) === published.length ? true : undefined), 30_000)
+    await previous.stop()
 
-  t.same(await migrateReadModels(db.pool), { rebuilt: true }, 'the new release finds the previous layout')
-  const current = kafkaTransport({ kafka, pool: db.pool, groupId, topics: [topic], logger })
-  await current.start(projectEvent)
-  stops.push(() => current.stop())
-  const ridge = await eventually(async () => {
-    const view = await getDeposit(db.pool, 'release-one-ridge')
-    return view?.version === published.length ? view : undefined
-  }, 30_000)
-  t.equal(ridge.stage, 'feasibility', 'the v1 stage events on the topic are folded')
-  const history = await depositHistory(db.pool, 'release-one-ridge', { limit: 10 })
-  t.same(
-    history.items.map((event) => event.type),
-    [
-      'ree.deposit.registered.v1',
-      'ree.deposit.stage-advanced.v2',
-      'ree.deposit.stage-advanced.v2',
-      'ree.deposit.stage-reversed.v2',
-    ],
-  )
-})
+    t.same(await migrateReadModels(db.pool), { rebuilt: true }, 'the new release finds the previous layout')
+    const current = kafkaTransport({ kafka, pool: db.pool, groupId, topics: [topic], logger })
+    await current.start(projectEvent)
+    stops.push(() => current.stop())
+    const ridge = await eventually(async () => {
+      const view = await getDeposit(db.pool, 'release-one-ridge')
+      return view?.version === published.length ? view : undefined
+    }, 30_000)
+    t.equal(ridge.stage, 'feasibility', 'the v1 stage events on the topic are folded')
+    const history = await depositHistory(db.pool, 'release-one-ridge', { limit: 10 })
+    t.same(
+      history.items.map((event) => event.type),
+      [
+        'ree.deposit.registered.v1',
+        'ree.deposit.stage-advanced.v2',
+        'ree.deposit.stage-advanced.v2',
+        'ree.deposit.stage-reversed.v2',
+      ],
+    )
+  },
+)
