@@ -20,7 +20,7 @@ ${[depositModel, dealModel, shipmentModel, restrictionModel].map(temporalModelSq
 
 /**
  * Creates the read models; on a database written by an older layout, drops them and
- * resets the projection's positions so that it rebuilds them from the start.
+ * resets the projection's positions and dead letters so that it rebuilds them from the start.
  */
 export async function migrateReadModels(pool: pg.Pool): Promise<{ rebuilt: boolean }> {
   const client = await pool.connect()
@@ -30,7 +30,7 @@ export async function migrateReadModels(pool: pg.Pool): Promise<{ rebuilt: boole
     await client.query('BEGIN')
     if (stale) {
       await client.query('DROP SCHEMA read_models CASCADE')
-      await resetProjectionPositions(client)
+      await resetProjection(client)
     }
     await client.query(readModelsSql)
     await client.query('DELETE FROM read_models.layout')
@@ -61,9 +61,12 @@ async function olderLayout(client: pg.ClientBase): Promise<boolean> {
   return version !== null && version !== READ_MODELS_VERSION
 }
 
-/** The projection's positions (Postgres log checkpoints and Kafka offsets), where they exist. */
-async function resetProjectionPositions(client: pg.ClientBase): Promise<void> {
-  for (const table of ['projection.checkpoints', 'projection.kafka_offsets']) {
+/**
+ * The projection's positions (Postgres log checkpoints and Kafka offsets), where they
+ * exist, and the events it set aside: the rebuild tries each again and sets aside anew those that still fail.
+ */
+async function resetProjection(client: pg.ClientBase): Promise<void> {
+  for (const table of ['projection.checkpoints', 'projection.kafka_offsets', 'projection.dead_letters']) {
     const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [table])
     if (exists.rows[0]?.found) await client.query(`DELETE FROM ${table}`)
   }
