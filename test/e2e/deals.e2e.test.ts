@@ -14,7 +14,7 @@ t.teardown(async () => {
   await ledger.close()
   await db.drop()
 })
-const seeded = await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
+await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
 const api = ledger.gateway
 
 const ajv = new Ajv.default({ strict: false })
@@ -57,39 +57,6 @@ await eventually(async () => {
   const tanbreez = await get('/v1/deals/us-crml-tanbreez?minVersion=2')
   return tanbreez.body.deposits?.[0]?.resolved ? true : undefined
 }, 10_000)
-
-t.test('the seeds record every deal through the command path, once', async (t) => {
-  const deals = JSON.parse(readFileSync(resolve(root, 'seeds/deals.json'), 'utf8')) as Array<{ path: string }>
-  t.ok(seeded.applied >= deals.length, `${seeded.applied} seed commands applied`)
-  const all = await get('/v1/deals?limit=100')
-  t.same(
-    ids(all.body).sort(),
-    [
-      'apple-mp-2025',
-      'cn-tr-beylikova-2024',
-      'dod-lynas-texas',
-      'dod-mp-2025',
-      'maaden-mp-2025',
-      'us-au-framework-2025',
-      'us-crml-tanbreez',
-      'us-tr-beylikova',
-      'us-ua-fund-2025',
-      'ussm-fwo-2025',
-    ],
-    'every deal of the fact sheet',
-  )
-  for (const deal of all.body.items as Array<{
-    id: string
-    statusHistory: Array<{ sources: Array<{ url?: string }> }>
-  }>) {
-    t.ok(
-      deal.statusHistory.every((change) => change.sources.length > 0),
-      `${deal.id}: every status change carries its sources`,
-    )
-  }
-  const again = await loadSeeds(api, resolve(root, 'seeds'))
-  t.equal(again.applied, 0, 'loading the seeds again appends nothing')
-})
 
 t.test('done when 1: the USSM–FWO MoU by country, and the denied Beylikova report with its history', async (t) => {
   const pakistan = await get('/v1/deals?country=PK')

@@ -17,7 +17,7 @@ t.teardown(async () => {
   await ledger.close()
   await db.drop()
 })
-const seeded = await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
+await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
 const api = ledger.gateway
 
 const ajv = new Ajv.default({ strict: false })
@@ -38,16 +38,6 @@ const post = (url: string, payload: object, headers: Record<string, string> = {}
 const eventCount = async (streamId: string) =>
   (await db.pool.query('SELECT count(*)::int AS n FROM deposits.events WHERE stream_id = $1', [streamId])).rows[0]
     .n as number
-
-t.test('the seeds are loaded through the command path, and again without effect', async (t) => {
-  t.ok(seeded.applied > 11, `${seeded.applied} seed commands applied`)
-  const again = await loadSeeds(api, resolve(root, 'seeds'))
-  t.same(
-    again,
-    { applied: 0, replayed: seeded.applied, changed: [], refused: [] },
-    'a second load replays every key and appends nothing',
-  )
-})
 
 t.test('listing deposits, filtered and paged', async (t) => {
   const all = (await api.inject('/v1/deposits?limit=100')).json()

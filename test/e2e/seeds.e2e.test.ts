@@ -1,0 +1,217 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { buildLedger, loadSeeds } from '@ree/embedded'
+import { createTestDatabase } from '@ree/testing'
+import { pino } from 'pino'
+import t from 'tap'
+
+const directory = resolve(import.meta.dirname, '../../seeds')
+type Seed = { file: string; key: string; path: string; body: Record<string, unknown> }
+const seeds: Seed[] = readdirSync(directory)
+  .filter((file) => file.endsWith('.json'))
+  .flatMap((file) =>
+    (JSON.parse(readFileSync(resolve(directory, file), 'utf8')) as Omit<Seed, 'file'>[]).map((seed) => ({
+      file,
+      ...seed,
+    })),
+  )
+
+/** The entity a seed command is about: `/v1/deposits` creates `body.id`, `/v1/deposits/{id}/…` adds to `id`. */
+function entityOf(seed: Seed): string {
+  const [, , collection, id] = seed.path.split('/')
+  return `${collection}/${id ?? seed.body.id}`
+}
+const entities = [...new Set(seeds.map(entityOf))]
+const factCount = (entity: string) => seeds.filter((seed) => entityOf(seed) === entity).length
+
+const db = await createTestDatabase()
+const ledger = await buildLedger({ databaseUrl: db.url, logger: pino({ level: 'silent' }) })
+t.teardown(async () => {
+  await ledger.close()
+  await db.drop()
+})
+const seeded = await loadSeeds(ledger.gateway, directory)
+const api = ledger.gateway
+const get = async (url: string) => {
+  const response = await api.inject(url)
+  return { status: response.statusCode, body: response.json() }
+}
+
+type HistoryEvent = {
+  type: string
+  effectivedate: string
+  data: { sources: Array<{ publisher: string; url?: string }>; confidence: string; note?: string } & Record<
+    string,
+    unknown
+  >
+}
+const historyOf = async (entity: string): Promise<HistoryEvent[]> =>
+  (await get(`/v1/${entity}/history?limit=100&minVersion=${factCount(entity)}`)).body.items
+/** The deposit once every seed about it is in the read model, now or as of a date. */
+const deposit = async (id: string, asOf?: string) =>
+  get(`/v1/deposits/${id}?minVersion=${factCount(`deposits/${id}`)}${asOf ? `&asOf=${asOf}` : ''}`)
+
+t.test('every seed loads on an empty ledger with no refusal, and loading again appends nothing', async (t) => {
+  t.same(seeded, { applied: seeds.length, replayed: 0, changed: [], refused: [] }, `${seeds.length} seeds applied`)
+  const again = await loadSeeds(api, directory)
+  t.same(again, { applied: 0, replayed: seeds.length, changed: [], refused: [] }, 'a second load replays every key')
+})
+
+t.test('every seed body carries its sources and its confidence, and the ledger keeps them', async (t) => {
+  const unsourced = seeds.filter((seed) => {
+    const sources = seed.body.sources as Array<{ publisher?: unknown }> | undefined
+    return !sources?.length || sources.some((source) => typeof source.publisher !== 'string' || !source.publisher)
+  })
+  t.same(
+    unsourced.map((seed) => seed.key),
+    [],
+    'every seed names its sources, each with its publisher',
+  )
+  const unmarked = seeds.filter((seed) => seed.body.confidence !== 'normal' && seed.body.confidence !== 'low')
+  t.same(
+    unmarked.map((seed) => seed.key),
+    [],
+    'every seed states its confidence',
+  )
+  for (const entity of entities) {
+    const history = await historyOf(entity)
+    t.equal(history.length, factCount(entity), `${entity}: one event per seed`)
+    t.ok(
+      history.every((event) => event.data.sources.length > 0 && ['normal', 'low'].includes(event.data.confidence)),
+      `${entity}: every event carries its sources and confidence`,
+    )
+  }
+})
+
+t.test('no seed text speaks of the fact sheet or of its marks', async (t) => {
+  const texts = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : value && typeof value === 'object' ? Object.values(value).flatMap(texts) : []
+  const sheetTalk = /facts\.md|fact sheet|\[C/i
+  const offending = seeds.filter((seed) => texts(seed.body).some((text) => sheetTalk.test(text)))
+  t.same(
+    offending.map((seed) => seed.key),
+    [],
+    'no note, source or claim names facts.md, the fact sheet or a [C] mark',
+  )
+})
+
+t.test('Mountain Pass reads as its sources tell it, as of a few dates', async (t) => {
+  t.equal((await deposit('mountain-pass', '1951-12-31')).status, 404, 'before it opened in 1952 it is not there')
+  const opened = (await deposit('mountain-pass', '1960-01-01')).body
+  t.match(opened, { stage: 'production', stageSince: '1952-01-01', operators: [{ name: 'Molycorp', role: 'owner' }] })
+  t.ok(
+    opened.registration.sources.some((source: { url?: string }) => source.url?.includes('smenet.org')),
+    'its opening is sourced to SME',
+  )
+  t.match((await deposit('mountain-pass', '2005-01-01')).body, { stage: 'closed', stageSince: '2002-01-01' })
+  t.match((await deposit('mountain-pass', '2013-06-01')).body, {
+    stage: 'production',
+    stageSince: '2012-01-01',
+    operators: [{ name: 'Molycorp', role: 'operator' }],
+  })
+  const now = (await deposit('mountain-pass')).body
+  t.match(now, { stage: 'production', stageSince: '2012-01-01', operators: [{ name: 'MP Materials' }] })
+  t.same(
+    now.stageHistory.map((change: { kind: string; stage: string; effectiveDate: string }) => [
+      change.kind,
+      change.stage,
+      change.effectiveDate,
+    ]),
+    [
+      ['registered', 'production', '1952-01-01'],
+      ['advanced', 'closed', '2002-01-01'],
+      ['reversed', 'production', '2012-01-01'],
+    ],
+  )
+  t.match((await deposit('mountain-pass', '2018-01-01')).body.operators, [{ name: 'MP Materials' }], 'MP from 2017')
+  const reported1948 = (await historyOf('deposits/mountain-pass')).filter(
+    (event) => event.data.confidence === 'low' && /1948/.test(event.data.note ?? ''),
+  )
+  t.ok(
+    reported1948.some((event) => event.data.sources.some((source) => source.url?.includes('enacademic.com'))),
+    'the 1948 opening stays visible, at low confidence, with its source',
+  )
+})
+
+t.test("a resource statement's date is not a production start", async (t) => {
+  const registeredAtProduction = seeds.filter(
+    (seed) => seed.path === '/v1/deposits' && seed.body.stage === 'production',
+  )
+  t.ok(registeredAtProduction.length > 0)
+  for (const registration of registeredAtProduction) {
+    const id = registration.body.id as string
+    const estimateDates = seeds
+      .filter((seed) => seed.path === `/v1/deposits/${id}/resource-estimates`)
+      .map((seed) => seed.body.effectiveDate)
+    t.notOk(estimateDates.includes(registration.body.effectiveDate), `${id}: production is not dated by an estimate`)
+  }
+  const mountWeld = (await deposit('mount-weld')).body
+  t.match(mountWeld.registration, { effectiveDate: '2007-01-01', datePrecision: 'year', confidence: 'low' })
+  const may2011 = (await historyOf('deposits/mount-weld')).filter((event) => /May 2011/.test(event.data.note ?? ''))
+  t.ok(
+    may2011.some(
+      (event) =>
+        event.data.confidence === 'low' &&
+        event.data.sources.some((source) => source.url?.includes('wikipedia.org/wiki/Mount_Weld')),
+    ),
+    'the disagreeing first-ore date (May 2011) stays visible, at low confidence, with its source',
+  )
+})
+
+t.test('the other lifecycles the sources date', async (t) => {
+  t.equal((await deposit('steenkampskraal', '1951-06-01')).status, 404)
+  t.match((await deposit('steenkampskraal', '1960-01-01')).body, {
+    stage: 'production',
+    operators: [{ name: 'Anglo American' }],
+  })
+  t.match((await deposit('steenkampskraal', '1990-01-01')).body, { stage: 'closed', stageSince: '1963-01-01' })
+  t.match((await deposit('steenkampskraal')).body, {
+    stage: 'care-and-maintenance',
+    operators: [{ name: 'Steenkampskraal Monazite Mine' }],
+  })
+  t.match((await deposit('lovozero', '1940-01-01')).body, { stage: 'production', stageSince: '1939-01-01' })
+  t.equal((await deposit('beylikova', '2023-04-17')).status, 404, 'Beylikova is recorded from its pilot plant')
+  t.match((await deposit('beylikova', '2023-04-18')).body, {
+    stage: 'feasibility',
+    registration: { confidence: 'low', datePrecision: 'day' },
+  })
+  for (const id of ['round-top', 'kvanefjeld', 'tanbreez', 'araxa', 'nolans']) {
+    const stages = (await deposit(id)).body.stageHistory.map((change: { stage: string }) => change.stage)
+    t.notOk(stages.includes('production'), `${id} has never produced`)
+  }
+  t.match((await deposit('nolans', '2024-01-01')).body, { stage: 'feasibility', operators: [{ name: 'Arafura' }] })
+})
+
+t.test(
+  'deposits with coordinates have exactly those the sources give, at low confidence; the others none',
+  async (t) => {
+    const expected: Record<string, { lat: number; lon: number }> = {
+      'mountain-pass': { lat: 35.475, lon: -115.53 },
+      'mount-weld': { lat: -28.86, lon: 122.548 },
+      'bayan-obo': { lat: 41.78, lon: 109.97 },
+      kvanefjeld: { lat: 60.98, lon: -46 },
+      nolans: { lat: -22.594, lon: 133.238 },
+      steenkampskraal: { lat: -30.986, lon: 18.629 },
+      lovozero: { lat: 67.846, lon: 34.67 },
+    }
+    const depositIds = entities.filter((entity) => entity.startsWith('deposits/')).map((entity) => entity.slice(9))
+    t.ok(
+      depositIds.includes('beylikova') && depositIds.includes('araxa'),
+      'deposits without coordinates are seeded too',
+    )
+    const placed: Record<string, unknown> = {}
+    for (const id of depositIds) {
+      const view = (await deposit(id)).body
+      if (view.coordinates !== undefined) placed[id] = view.coordinates
+      const located = (await historyOf(`deposits/${id}`)).filter(
+        (event) => (event.data.changes as { coordinates?: unknown } | undefined)?.coordinates ?? event.data.coordinates,
+      )
+      t.equal(located.length > 0, id in expected, `${id}: ${id in expected ? 'a' : 'no'} fact places it`)
+      t.ok(
+        located.every((event) => event.data.confidence === 'low'),
+        `${id}: coordinates are recorded at low confidence`,
+      )
+    }
+    t.same(placed, expected)
+  },
+)
