@@ -148,10 +148,14 @@ export function generatedHistory(n: number, next: () => number, recordedFrom: nu
   }))
 }
 
+/** When the generated deposit `n` was first recorded; each later event a minute after the one before. */
+export function recordedFromOf(n: number): number {
+  return Date.parse('2025-01-01T00:00:00Z') + n * 1000
+}
+
 /** Fills the deposits read model with `count` generated deposits, as the projection would have. */
 export async function fillDeposits(ledger: Ledger, count: number, log: (line: string) => void): Promise<number> {
   const next = random(42)
-  const recordedFrom = Date.parse('2025-01-01T00:00:00Z')
   let states = 0
   let events: CloudEvent[] = []
   let rows: StateRow[] = []
@@ -177,7 +181,7 @@ export async function fillDeposits(ledger: Ledger, count: number, log: (line: st
   // A bulk load builds the constraint and the indexes once at the end, as a restore would.
   await ledger.pool.query(dropTemporalIndexesSql(depositModel))
   for (let n = 0; n < count; n++) {
-    const history = generatedHistory(n, next, recordedFrom + n * 1000)
+    const history = generatedHistory(n, next, recordedFromOf(n))
     events.push(...history)
     rows.push(...statesOfHistory(depositModel, history))
     if (events.length >= 5000) await flush()
