@@ -193,6 +193,22 @@ t.test('retracting the registration takes an entity out of current reads; its hi
   const listed = (await get('/v1/deposits?country=NO&limit=100')).body.items.map((item: { id: string }) => item.id)
   t.notOk(listed.includes(id))
   t.equal((await get(`/v1/deposits/${id}/history`)).body.items.length, 2)
+  const again = await post('/v1/deposits', {
+    id,
+    name: 'Now Is',
+    country: 'NO',
+    stage: 'feasibility',
+    effectiveDate: '2023-01-01',
+    sources,
+  })
+  t.equal(again.status, 201, 'the id may be recorded again, as a new lifecycle')
+  t.match((await get(`/v1/deposits/${id}?minVersion=3`)).body, { name: 'Now Is', stage: 'feasibility' })
+  const old = await post(`/v1/deposits/${id}/retractions`, {
+    eventId: created.body.eventIds[0],
+    reason: 'again',
+    sources,
+  })
+  t.equal(old.body.type, '/problems/already-retracted')
 })
 
 t.test('effective dates are bounded: 1800 at the earliest, the horizon at the latest', async (t) => {

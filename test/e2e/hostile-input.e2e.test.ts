@@ -61,6 +61,7 @@ t.test('year 0000 is not a date', async (t) => {
     '/v1/deposits?recordedAsOf=0000-01-01T00:00:00Z',
     '/v1/deposits/mountain-pass?recordedAsOf=0000-06-01T00:00:00Z',
     '/v1/corridors?recordedAsOf=0000-01-01T00:00:00Z',
+    '/v1/deals/aggregates?recordedAsOf=0001-01-01T00:00:00%2B01:00',
   ]) {
     t.equal((await api.inject(url)).statusCode, 400, url)
   }

@@ -111,6 +111,10 @@ export const RetractionFields = {
     .max(200)
     .meta({ description: 'Its CloudEvents type', examples: ['ree.deposit.stage-advanced.v2'] }),
   reason: z.string().min(1).max(2000),
+  endsLifecycle: z.boolean().optional().meta({
+    description:
+      "The fact taken back was the entity's creation: every fact recorded before this retraction leaves the timeline with it, and a new recording starts afresh",
+  }),
 }
 
 /**
@@ -119,7 +123,10 @@ export const RetractionFields = {
  */
 export const RetractFactBody = z
   .object({
-    eventId: z.uuid().meta({ description: "The id of the event to take back, as the entity's history shows it" }),
+    eventId: z
+      .uuid()
+      .transform((id) => id.toLowerCase())
+      .meta({ description: "The id of the event to take back, as the entity's history shows it" }),
     reason: z
       .string()
       .min(1)

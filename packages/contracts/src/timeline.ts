@@ -27,9 +27,24 @@ export function activeTimeline<Event extends { data: unknown }>(
   history: readonly TimelineEntry<Event>[],
 ): TimelineEntry<Event>[] {
   const retracted = new Set(history.flatMap((entry) => retractedEventIdOf(entry.event) ?? []))
+  // A retracted creation takes its whole lifecycle with it: what was recorded before it ends there.
+  const lifecycleEndsAt = Math.max(
+    0,
+    ...history.filter((entry) => endsLifecycle(entry.event)).map((entry) => entry.streamVersion),
+  )
   return history
-    .filter((entry) => retractedEventIdOf(entry.event) === undefined && !retracted.has(entry.eventId))
+    .filter(
+      (entry) =>
+        entry.streamVersion > lifecycleEndsAt &&
+        retractedEventIdOf(entry.event) === undefined &&
+        !retracted.has(entry.eventId),
+    )
     .sort(byValidTime)
+}
+
+/** Whether a retraction took back an entity's creation, and so every fact recorded before it. */
+export function endsLifecycle(event: { data: unknown }): boolean {
+  return (event.data as { endsLifecycle?: unknown } | undefined)?.endsLifecycle === true
 }
 
 export function byValidTime(
@@ -141,13 +156,25 @@ function retraction<Command, Event extends { type: string; data: unknown }, Stat
       `event ${eventId} was already retracted by event ${earlier.eventId}`,
     )
   }
-  // As for an insertion, only the facts after the change are judged again: those before it stand as they were.
   const place = active.indexOf(target)
+  if (place < 0) {
+    throw new DomainError(
+      timelineRules.alreadyRetracted,
+      `event ${eventId} went with its entity's creation when that was retracted: record the entity again`,
+    )
+  }
+  // As for an insertion, only the facts after the change are judged again: those before it stand as they were.
   const before = active
     .slice(0, place)
     .reduce((state, entry) => decider.evolve(state, entry.event), decider.initialState)
+  const retraction = decider.retract(command, target)
+  if (!before.recorded && decider.evolve(before, target.event).recorded) {
+    // Taking back the creation takes back the entity: a new recording starts a lifecycle of its own.
+    const ending = { ...retraction, data: { ...(retraction.data as object), endsLifecycle: true } } as Event
+    return { event: ending, effectiveDate: target.effectiveDate }
+  }
   checkFrom(decider, before, active.slice(place + 1), `without the ${target.eventType} dated ${target.effectiveDate}`)
-  return { event: decider.retract(command, target), effectiveDate: target.effectiveDate }
+  return { event: retraction, effectiveDate: target.effectiveDate }
 }
 
 /** Folds `entries` onto `state`, checking each against the rules; a break names the fact where it happens. */

@@ -316,8 +316,8 @@ export const SuspendRestrictionBody = z
   })
   .extend(CommandProvenance.shape)
   .strict()
-  .refine((body) => body.until === undefined || body.until > body.effectiveDate, {
-    message: 'until must come after effectiveDate',
+  .refine((body) => body.until === undefined || body.until >= body.effectiveDate, {
+    message: 'until is the last day of the suspension: on or after effectiveDate',
     path: ['until'],
   })
   .meta({ id: 'SuspendRestriction' })

@@ -244,7 +244,8 @@ t.test('retractions', async (t) => {
     'a retracted fact no longer counts for later commands',
   )
   const creation = decideOnTimeline(decider, history, retractFact(idOf(1)), undefined)
-  t.equal(creation.length, 1, 'the recording itself may be retracted: the facts after it are left dormant')
+  t.equal(creation.length, 1, 'the recording itself may be retracted')
+  t.match(creation[0]?.event.data, { endsLifecycle: true }, 'and its retraction ends the lifecycle recorded so far')
   const unrecorded = [...history, retraction(6, '2020-01-01', 1)]
   t.equal(
     refusal(() => decideOnTimeline(decider, unrecorded, { type: 'SwitchOff' }, '2024-01-01')).code,

@@ -9,7 +9,10 @@ export const TemporalQuery = z.object({
   }),
   recordedAsOf: z.iso
     .datetime({ offset: true })
-    .refine((instant) => !instant.startsWith('0000'), 'year 0000 does not exist; the first year is 0001')
+    .refine(
+      (instant) => Date.parse(instant) >= Date.parse('0001-01-01T00:00:00Z'),
+      'must be in year 0001 or later, in UTC (year 0000 does not exist)',
+    )
     .optional()
     .meta({ description: 'Record time: only what the ledger had recorded (and not yet retracted) by this instant' }),
 })

@@ -150,7 +150,15 @@ export function assertTimelineProperties<
           if (before.some((entry) => entry.effectiveDate > date)) counts.acceptedLate += 1
         } else {
           counts.acceptedRetractions += 1
-          live = live.filter((entry) => entry.eventId !== target?.eventId)
+          const inOrder = [...live].sort(
+            (a, b) => a.effectiveDate.localeCompare(b.effectiveDate) || a.streamVersion - b.streamVersion,
+          )
+          const place = inOrder.findIndex((entry) => entry.eventId === target?.eventId)
+          const stateBefore = fold(inOrder.slice(0, place))
+          const creation =
+            target !== undefined && !stateBefore.recorded && decider.evolve(stateBefore, target.event).recorded
+          // Taking back the creation takes the whole lifecycle recorded so far with it.
+          live = creation ? [] : live.filter((entry) => entry.eventId !== target?.eventId)
         }
         for (const { event, effectiveDate } of decided) {
           const streamVersion = history.length + 1

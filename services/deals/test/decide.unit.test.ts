@@ -234,6 +234,11 @@ const retractFact = (eventId: string): RetractFact => ({
   type: 'RetractFact',
   data: { eventId, reason: 'recorded by mistake', ...provenance },
 })
+/** A retraction of the creation: it ends the lifecycle recorded so far. */
+const ending = <Event extends { data: object }>(event: Event): Event => ({
+  ...event,
+  data: { ...event.data, endsLifecycle: true },
+})
 const retracted = (retractedEventId: string, retractedType: string): DealEvent => ({
   type: 'DealFactRetracted',
   data: { dealId, retractedEventId, retractedType, reason: 'recorded by mistake', ...provenance },
@@ -378,7 +383,7 @@ t.test('retractions', async (t) => {
     .then([moved('reported', 'mou')], 'once the signing is retracted the deal is reported again, and may go on')
 })
 
-t.test('retracting the recording leaves the later facts dormant', async (t) => {
+t.test('retracting the recording takes its whole lifecycle with it', async (t) => {
   const given = deciderSpec(dealDecider, t)
   const history = [
     on('2024-01-10', recorded('reported'), ids.recording),
@@ -386,16 +391,14 @@ t.test('retracting the recording leaves the later facts dormant', async (t) => {
   ]
   given(history)
     .when(retractFact(ids.recording))
-    .then([retracted(ids.recording, 'DealRecorded')], 'the recording may be retracted')
-  const unrecorded = [...history, on('2024-01-10', retracted(ids.recording, 'DealRecorded'))]
+    .then([ending(retracted(ids.recording, 'DealRecorded'))], 'the recording may be retracted')
+  const unrecorded = [...history, on('2024-01-10', ending(retracted(ids.recording, 'DealRecorded')))]
   given(unrecorded).when(changeTo('announced'), '2024-03-01').thenThrows({ code: dealRules.notFound })
   given(unrecorded)
     .when(command('RecordDeal', { ...terms, status: 'announced', ...provenance }), '2024-02-01')
-    .then([recorded('announced')], 'recorded again, the denial is judged again and holds')
+    .then([recorded('announced')], 'recorded again, it starts afresh')
   given(unrecorded)
     .when(command('RecordDeal', { ...terms, status: 'signed', ...provenance }), '2024-02-01')
-    .thenThrows(
-      breaksAt(dealRules.bindingDealCannotBeDenied, ids.denial),
-      'recorded again as signed, the dormant denial would deny a binding deal',
-    )
+    .then([recorded('signed')], 'the old denial does not come back to deny a binding deal')
+  given(unrecorded).when(retractFact(ids.denial)).thenThrows({ code: 'already-retracted' }, 'its facts went with it')
 })

@@ -49,6 +49,12 @@ const retracted = (retractedEventId: string, retractedType: string): DepositEven
   data: { depositId, retractedEventId, retractedType, reason: 'recorded by mistake', ...provenance },
 })
 
+/** A retraction of the creation: it ends the lifecycle recorded so far. */
+const ending = <Event extends { data: object }>(event: Event): Event => ({
+  ...event,
+  data: { ...event.data, endsLifecycle: true },
+})
+
 const ids = {
   registration: '10000000-0000-4000-8000-000000000001',
   construction: '10000000-0000-4000-8000-000000000002',
@@ -262,7 +268,7 @@ t.test('retractions', async (t) => {
     .thenThrows({ code: depositRules.productionBeforeConstruction }, 'a retracted fact no longer counts')
 })
 
-t.test('retracting the registration leaves the later facts dormant', async (t) => {
+t.test('retracting the registration takes its whole lifecycle with it', async (t) => {
   const given = deciderSpec(depositDecider, t)
   const history = [
     on('2018-03-01', registeredAt('exploration'), ids.registration),
@@ -271,16 +277,16 @@ t.test('retracting the registration leaves the later facts dormant', async (t) =
   ]
   given(history)
     .when(retractFact(ids.registration))
-    .then([retracted(ids.registration, 'DepositRegistered')], 'the registration may be retracted')
-  const unregistered = [...history, on('2018-03-01', retracted(ids.registration, 'DepositRegistered'))]
+    .then([ending(retracted(ids.registration, 'DepositRegistered'))], 'the registration may be retracted')
+  const unregistered = [...history, on('2018-03-01', ending(retracted(ids.registration, 'DepositRegistered')))]
   given(unregistered).when(advanceTo('closed'), '2025-01-01').thenThrows({ code: depositRules.notFound })
   given(unregistered)
     .when(registerAt('exploration'), '2019-01-01')
-    .then([registeredAt('exploration')], 'a new registration takes the dormant facts up again where they hold')
+    .then([registeredAt('exploration')], 'a new registration starts afresh')
   given(unregistered)
     .when(registerAt('production'), '2019-01-01')
-    .thenThrows(
-      breaksAt(depositRules.reversalRequired, ids.construction),
-      'and is refused where a dormant fact would break',
-    )
+    .then([registeredAt('production')], 'the old lifecycle does not come back to judge it')
+  given(unregistered)
+    .when(retractFact(ids.construction))
+    .thenThrows({ code: 'already-retracted' }, 'its facts went with it')
 })

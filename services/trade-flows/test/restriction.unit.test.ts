@@ -208,6 +208,11 @@ const retractFact = (eventId: string): RetractFact => ({
   type: 'RetractFact',
   data: { eventId, reason: 'recorded by mistake', ...provenance },
 })
+/** A retraction of the creation: it ends the lifecycle recorded so far. */
+const ending = <Event extends { data: object }>(event: Event): Event => ({
+  ...event,
+  data: { ...event.data, endsLifecycle: true },
+})
 const retracted = (retractedEventId: string, retractedType: string): TradeFlowEvent => ({
   type: 'RestrictionFactRetracted',
   data: { restrictionId: 'cn-test', retractedEventId, retractedType, reason: 'recorded by mistake', ...provenance },
@@ -330,22 +335,25 @@ t.test('retractions', async (t) => {
     .then([suspendedUntil()], 'a lifting recorded by mistake, once retracted, stops nothing')
 })
 
-t.test('retracting the imposition leaves the later facts dormant', async (t) => {
+t.test('retracting the imposition takes its whole lifecycle with it', async (t) => {
   const given = deciderSpec(restrictionDecider, t)
   given(suspendedThenReinstated)
     .when(retractFact(ids.imposition))
-    .then([retracted(ids.imposition, 'RestrictionImposed')])
-  const unrecorded = [...suspendedThenReinstated, on('2025-04-04', retracted(ids.imposition, 'RestrictionImposed'))]
+    .then([ending(retracted(ids.imposition, 'RestrictionImposed'))])
+  const unrecorded = [
+    ...suspendedThenReinstated,
+    on('2025-04-04', ending(retracted(ids.imposition, 'RestrictionImposed'))),
+  ]
   given(unrecorded)
     .when(command('LiftRestriction', provenance), '2026-06-01')
     .thenThrows({ code: restrictionRules.notFound })
   given(unrecorded)
     .when(command('ImposeRestriction', { ...details, ...provenance }), '2025-05-01')
-    .then([imposed], 'imposed again, the suspension and reinstatement hold')
+    .then([imposed], 'imposed again, it starts afresh')
   given(unrecorded)
     .when(command('ImposeRestriction', { ...details, ...provenance }), '2026-01-01')
-    .thenThrows(
-      breaksAt(restrictionRules.notSuspended, ids.reinstatement),
-      'imposed again after the dormant suspension, the reinstatement would reinstate nothing',
-    )
+    .then([imposed], 'the old suspension and reinstatement do not come back')
+  given(unrecorded)
+    .when(retractFact(ids.suspension))
+    .thenThrows({ code: 'already-retracted' }, 'its facts went with it')
 })

@@ -238,6 +238,11 @@ const retractFact = (eventId: string): RetractFact => ({
   type: 'RetractFact',
   data: { eventId, reason: 'recorded by mistake', ...provenance },
 })
+/** A retraction of the creation: it ends the lifecycle recorded so far. */
+const ending = <Event extends { data: object }>(event: Event): Event => ({
+  ...event,
+  data: { ...event.data, endsLifecycle: true },
+})
 const retracted = (retractedEventId: string, retractedType: string): TradeFlowEvent => ({
   type: 'ShipmentFactRetracted',
   data: { shipmentId: 'pk-us-test', retractedEventId, retractedType, reason: 'recorded by mistake', ...provenance },
@@ -337,20 +342,18 @@ t.test('retractions', async (t) => {
     .then([delivered], 'a cancellation recorded by mistake, once retracted, no longer stops the delivery')
 })
 
-t.test('retracting the recording leaves the later facts dormant', async (t) => {
+t.test('retracting the recording takes its whole lifecycle with it', async (t) => {
   const given = deciderSpec(shipmentDecider, t)
   given(journey)
     .when(retractFact(ids.recording))
-    .then([retracted(ids.recording, 'ShipmentRecorded')])
-  const unrecorded = [...journey, on('2025-09-01', retracted(ids.recording, 'ShipmentRecorded'))]
+    .then([ending(retracted(ids.recording, 'ShipmentRecorded'))])
+  const unrecorded = [...journey, on('2025-09-01', ending(retracted(ids.recording, 'ShipmentRecorded')))]
   given(unrecorded).when(cancel, '2025-09-05').thenThrows({ code: shipmentRules.notFound })
   given(unrecorded)
     .when(command('RecordShipment', { ...details, status: 'booked', ...provenance }), '2025-09-05')
-    .then([recorded('booked')], 'recorded again, the departure and delivery hold')
+    .then([recorded('booked')], 'recorded again, it starts afresh')
   given(unrecorded)
     .when(command('RecordShipment', { ...details, status: 'delivered', ...provenance }), '2025-09-05')
-    .thenThrows(
-      breaksAt(shipmentRules.alreadyShipped, ids.departure),
-      'recorded again as delivered, the dormant departure would follow the delivery',
-    )
+    .then([recorded('delivered')], 'the old departure does not come back after the delivery')
+  given(unrecorded).when(retractFact(ids.departure)).thenThrows({ code: 'already-retracted' }, 'its facts went with it')
 })
