@@ -1,0 +1,42 @@
+import { loadConfig } from '@ree/platform'
+import { z } from 'zod'
+
+/**
+ * `pnpm ledger <command>`: the admin commands, through a running gateway's admin
+ * endpoints (so they work the same on the embedded ledger and in distributed mode).
+ *   dead-letters replay <id>            re-apply one dead letter
+ *   dead-letters replay --entity <id>   re-apply every unresolved one of an entity
+ */
+const config = loadConfig(z.object({ GATEWAY_URL: z.url().default('http://127.0.0.1:3000') }), process.env)
+const usage = 'usage: pnpm ledger dead-letters replay <id> | dead-letters replay --entity <entity id>'
+
+async function post(path: string, body?: object): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(new URL(path, config.GATEWAY_URL), {
+    method: 'POST',
+    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+  })
+  return { status: response.status, body: await response.json() }
+}
+
+async function run(args: string[]): Promise<number> {
+  const [area, action, first, second] = args
+  if (area === 'dead-letters' && action === 'replay' && first === '--entity' && second) {
+    return report(await post('/v1/admin/dead-letters/replay', { subject: second }))
+  }
+  if (area === 'dead-letters' && action === 'replay' && first && /^\d+$/.test(first)) {
+    return report(await post(`/v1/admin/dead-letters/${first}/replay`))
+  }
+  process.stderr.write(`${usage}\n`)
+  return 2
+}
+
+function report(result: { status: number; body: unknown }): number {
+  process.stdout.write(`${JSON.stringify(result.body, null, 2)}\n`)
+  const failed = (result.body as { failed?: number }).failed ?? 0
+  return result.status >= 300 || failed > 0 ? 1 : 0
+}
+
+process.exitCode = await run(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`ledger: ${error.message} (is the gateway at ${config.GATEWAY_URL} up?)\n`)
+  return 1
+})
