@@ -10,6 +10,7 @@ import { buildLedger, startEmbeddedPostgres } from '@ree/embedded'
 import { eventually } from '@ree/testing'
 import { pino } from 'pino'
 import { fillDeposits, recordedFromOf } from './as-of.ts'
+import { measureFreshness } from './freshness.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const commands = Number(process.env.BENCH_COMMANDS ?? 2000)
@@ -150,6 +151,7 @@ console.log(
   `\nAs-of reads over ${asOfDeposits} generated deposits (${states} state rows, written in ${fillSeconds.toFixed(0)} s); ${asOfReads} sequential reads each, through the gateway in-process (inject):`,
 )
 console.table(asOfReport)
+console.table(await measureFreshness(postgres.url))
 await ledger.close()
 await postgres.stop()
 await rm(dataDir, { recursive: true, force: true })
