@@ -20,3 +20,4 @@ export { type OutboxRelay, type OutboxRelayOptions, outboxBacklog, outboxRelay }
 export { relayToKafka } from './kafka/relayToKafka.ts'
 export { type WakeUp, wakeOnAppend } from './wakeUp.ts'
 export { readModelsLockKey, shareReadModelsLock, takeReadModelsLock } from './readModelsLock.ts'
+export { type RebuildOptions, type RebuildProgress, rebuildReadModels } from './rebuild.ts'

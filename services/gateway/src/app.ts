@@ -6,6 +6,7 @@ import type { CommandClient } from './commandClient.ts'
 import { registerAsyncApi } from './asyncapi.ts'
 import { registerOpenApi } from './openapi.ts'
 import { adminDeadLetterRoutes } from './routes/admin/dead-letters.ts'
+import { adminRebuildRoutes } from './routes/admin/rebuild.ts'
 import { corridorRoutes } from './routes/corridors.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
 import { dealRoutes } from './routes/deals.ts'
@@ -39,5 +40,6 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   await app.register(corridorRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(deadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(adminDeadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
+  await app.register(adminRebuildRoutes({ pool: deps.pool, logger: app.log }), { prefix: '/v1' })
   return app
 }
