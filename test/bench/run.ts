@@ -11,6 +11,7 @@ import { eventually } from '@ree/testing'
 import { pino } from 'pino'
 import { fillDeposits, recordedFromOf } from './as-of.ts'
 import { measureFreshness } from './freshness.ts'
+import { measureRebuild } from './rebuild.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const commands = Number(process.env.BENCH_COMMANDS ?? 2000)
@@ -94,6 +95,7 @@ const report = {
   'resident memory': `${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`,
 }
 console.table(report)
+console.table(await measureRebuild(postgres.url))
 
 // As-of reads at scale, each beside the same current read in the same run.
 const log = (line: string) => process.stderr.write(`${line}\n`)

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { loadConfig } from '@ree/platform'
 import { z } from 'zod'
 
@@ -6,9 +7,11 @@ import { z } from 'zod'
  * endpoints (so they work the same on the embedded ledger and in distributed mode).
  *   dead-letters replay <id>            re-apply one dead letter
  *   dead-letters replay --entity <id>   re-apply every unresolved one of an entity
+ *   rebuild <read-model>                rebuild deposits, deals, shipments, restrictions or all
  */
 const config = loadConfig(z.object({ GATEWAY_URL: z.url().default('http://127.0.0.1:3000') }), process.env)
-const usage = 'usage: pnpm ledger dead-letters replay <id> | dead-letters replay --entity <entity id>'
+const usage =
+  'usage: pnpm ledger dead-letters replay <id> | dead-letters replay --entity <entity id> | rebuild <deposits|deals|shipments|restrictions|all>'
 
 async function post(path: string, body?: object): Promise<{ status: number; body: unknown }> {
   const response = await fetch(new URL(path, config.GATEWAY_URL), {
@@ -18,8 +21,27 @@ async function post(path: string, body?: object): Promise<{ status: number; body
   return { status: response.status, body: await response.json() }
 }
 
+/** Starts a rebuild and follows it until it is done, printing its progress. */
+async function rebuild(name: string): Promise<number> {
+  const started = await post(`/v1/admin/read-models/${name}/rebuild`)
+  if (started.status !== 202) return report(started)
+  const { id } = started.body as { id: string }
+  for (;;) {
+    await sleep(500)
+    const response = await fetch(new URL(`/v1/admin/rebuilds/${id}`, config.GATEWAY_URL))
+    const status = (await response.json()) as { phase: string; events: number; eventsPerSecond: number; error?: string }
+    process.stdout.write(`${status.phase}: ${status.events} events, ${status.eventsPerSecond} events/s\n`)
+    if (status.phase === 'done') return 0
+    if (status.phase === 'failed') {
+      process.stderr.write(`rebuild failed: ${status.error}\n`)
+      return 1
+    }
+  }
+}
+
 async function run(args: string[]): Promise<number> {
   const [area, action, first, second] = args
+  if (area === 'rebuild' && action) return rebuild(action)
   if (area === 'dead-letters' && action === 'replay' && first === '--entity' && second) {
     return report(await post('/v1/admin/dead-letters/replay', { subject: second }))
   }
