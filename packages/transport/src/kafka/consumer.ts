@@ -164,6 +164,20 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
       consumer.on(consumer.events.CRASH, (event) =>
         logger.warn({ error: String(event.payload.error), restart: event.payload.restart }, 'consumer crashed'),
       )
+      // Postgres is the truth: each assigned partition resumes at the offset applied there
+      // (the start, after the read models were reset), not at the offset committed to Kafka.
+      consumer.on(consumer.events.GROUP_JOIN, async (event) => {
+        const applied = await pool.query<{ topic: string; partition: number; next_offset: string }>(
+          'SELECT topic, partition, next_offset::text FROM projection.kafka_offsets WHERE group_id = $1',
+          [groupId],
+        )
+        const next = new Map(applied.rows.map((row) => [`${row.topic}:${row.partition}`, row.next_offset]))
+        for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+          for (const partition of partitions) {
+            consumer?.seek({ topic, partition, offset: next.get(`${topic}:${partition}`) ?? '0' })
+          }
+        }
+      })
       await consumer.connect()
       await consumer.subscribe({ topics: options.topics, fromBeginning: true })
       running = true
