@@ -1,10 +1,11 @@
 /**
- * The README's test command: starts the real services the tests need (PostgreSQL
- * unless DATABASE_URL names one, a Kafka broker unless KAFKA_BROKERS names one),
- * runs every test with tap, prints the counts.
+ * The README's test command: runs the given test files (or every one; `--unit` for
+ * the unit tier) with tap, after starting only the real services those files need:
+ * PostgreSQL for any file that is not a unit test (unless DATABASE_URL names one),
+ * a Kafka broker for a file that reads KAFKA_BROKERS (unless it is set). Prints the counts.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { existsSync, globSync, readFileSync, realpathSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
@@ -15,8 +16,26 @@ const root = resolve(import.meta.dirname, '..')
 const cleanups: Array<() => Promise<void>> = []
 let counts = { passed: 0, failed: 0 }
 
+/** The test files asked for: the arguments, else every file tap includes; `--unit` keeps the unit tier. */
+function selectedFiles(args: string[]): { files: string[]; tapArgs: string[] } {
+  const unitOnly = args.includes('--unit')
+  const named = args.filter((arg) => arg.endsWith('.ts'))
+  const tapArgs = args.filter((arg) => arg !== '--unit' && !arg.endsWith('.ts'))
+  const include = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { tap: { include: string[] } }).tap
+    .include
+  const files = (named.length > 0 ? named : include.flatMap((pattern) => globSync(pattern, { cwd: root })))
+    .filter((file) => !file.includes('node_modules'))
+    .filter((file) => !unitOnly || file.endsWith('.unit.test.ts'))
+    .sort()
+  return { files, tapArgs }
+}
+
 async function main(): Promise<number> {
-  if (!process.env.DATABASE_URL) {
+  const { files, tapArgs } = selectedFiles(process.argv.slice(2))
+  if (files.length === 0) throw new Error('no test files match')
+  const needsPostgres = files.some((file) => !file.endsWith('.unit.test.ts'))
+  const needsKafka = files.some((file) => readFileSync(resolve(root, file), 'utf8').includes('process.env.KAFKA_BROKERS'))
+  if (needsPostgres && !process.env.DATABASE_URL) {
     const dataDir = resolve(root, '.data', `test-postgres-${process.pid}`)
     const postgres = await startEmbeddedPostgres({ dataDir })
     cleanups.push(async () => {
@@ -25,13 +44,13 @@ async function main(): Promise<number> {
     })
     process.env.DATABASE_URL = postgres.url
   }
-  if (!process.env.KAFKA_BROKERS) {
+  if (needsKafka && !process.env.KAFKA_BROKERS) {
     const kafka = await startKafka({ log: (line) => process.stderr.write(`${line}\n`) })
     cleanups.push(() => kafka.stop())
     process.env.KAFKA_BROKERS = kafka.brokers
   }
   buildTapWithoutTypescriptPlugin()
-  return runTap(process.argv.slice(2))
+  return runTap([...tapArgs, ...files])
 }
 
 /**

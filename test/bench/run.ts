@@ -10,6 +10,8 @@ import { buildLedger, startEmbeddedPostgres } from '@ree/embedded'
 import { eventually } from '@ree/testing'
 import { pino } from 'pino'
 import { fillDeposits, recordedFromOf } from './as-of.ts'
+import { measureFreshness } from './freshness.ts'
+import { measureRebuild } from './rebuild.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const commands = Number(process.env.BENCH_COMMANDS ?? 2000)
@@ -93,6 +95,7 @@ const report = {
   'resident memory': `${Math.round(process.memoryUsage().rss / 1024 / 1024)} MiB`,
 }
 console.table(report)
+console.table(await measureRebuild(postgres.url))
 
 // As-of reads at scale, each beside the same current read in the same run.
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -150,6 +153,7 @@ console.log(
   `\nAs-of reads over ${asOfDeposits} generated deposits (${states} state rows, written in ${fillSeconds.toFixed(0)} s); ${asOfReads} sequential reads each, through the gateway in-process (inject):`,
 )
 console.table(asOfReport)
+console.table(await measureFreshness(postgres.url))
 await ledger.close()
 await postgres.stop()
 await rm(dataDir, { recursive: true, force: true })

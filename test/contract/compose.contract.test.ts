@@ -4,7 +4,11 @@ import { resolve } from 'node:path'
 import Ajv2019 from 'ajv/dist/2019.js'
 import t from 'tap'
 import { parse } from 'yaml'
+import { loadConfig } from '@ree/platform'
 import { pinnedKafkaVersion } from '../../infra/kafka/kafka.ts'
+import { DepositsConfig } from '../../services/deposits/src/config.ts'
+import { GatewayConfig } from '../../services/gateway/src/config.ts'
+import { ProjectionConfig } from '../../services/projection/src/config.ts'
 
 // No container engine runs where the tests do, so the compose file is checked statically.
 const root = resolve(import.meta.dirname, '../..')
@@ -71,4 +75,18 @@ t.test('compose runs the same Kafka version as the test broker', async (t) => {
   )
   const postgresVolumes = (services.postgres as { volumes?: string[] } | undefined)?.volumes ?? []
   t.ok(postgresVolumes.length > 0, 'and so is PostgreSQL')
+})
+
+t.test('the operational settings in the compose file are ones the services accept', async (t) => {
+  const withoutInterpolation = (environment: Record<string, string> = {}) =>
+    Object.fromEntries(Object.entries(environment).filter(([, value]) => !value.startsWith('${')))
+  const deposits = loadConfig(DepositsConfig, withoutInterpolation(services.deposits?.environment))
+  t.match(deposits, { LOG_FORMAT: 'json', OUTBOX_RETENTION_SECONDS: 86_400, OUTBOX_MAX_AGE_SECONDS: 30 })
+  const projection = loadConfig(ProjectionConfig, withoutInterpolation(services.projection?.environment))
+  t.match(projection, { KAFKA_SESSION_TIMEOUT_MS: 6000, KAFKA_HEARTBEAT_INTERVAL_MS: 500, PROJECTION_MAX_LAG: 10_000 })
+  t.ok(loadConfig(GatewayConfig, withoutInterpolation(services.gateway?.environment)))
+  for (const name of ['deposits', 'deals', 'trade-flows', 'projection', 'gateway']) {
+    t.equal((services[name] as { stop_grace_period?: string }).stop_grace_period, '15s', `${name} has time to shut down`)
+    t.match(services[name]?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT, /^\$\{OTEL_EXPORTER_OTLP_ENDPOINT:-\}$/)
+  }
 })

@@ -42,7 +42,7 @@ t.test('every route is documented with its request, response and error schemas',
       t.ok(operation.responses[status]?.content?.['application/json']?.schema, `${name} ${status} has a schema`)
     }
     t.ok(operation.responses['400']?.content, `${name} documents 400 as a problem`)
-    if (method === 'post') {
+    if (method === 'post' && !path.startsWith('/v1/admin/')) {
       t.ok(operation.requestBody?.content['application/json']?.schema, `${name} has a request body schema`)
       for (const status of ['409', '412', '422']) t.ok(operation.responses[status], `${name} documents ${status}`)
       const headers = (operation.parameters ?? []).filter((parameter) => parameter.in === 'header').map((p) => p.name)

@@ -18,6 +18,7 @@ async function start() {
     DATA_DIR: dataDir,
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'text',
   }
   delete env.DATABASE_URL
   const child = spawn(process.execPath, ['infra/embedded/src/main.ts'], {

@@ -13,6 +13,8 @@ export interface LedgerOptions {
   logger: Logger
   /** How many years ahead an effective date may lie (default 2). */
   horizonYears?: number
+  /** Events behind head beyond which the ledger is not ready. */
+  maxLag?: number
 }
 
 /**
@@ -33,7 +35,8 @@ export async function buildLedger(options: LedgerOptions) {
     sources: [...ledgerContexts],
     logger,
   })
-  const projection = await buildProjectionApp({ pool, transport, logger })
+  const maxLag = options.maxLag ?? 10_000
+  const projection = await buildProjectionApp({ pool, transport, logger, maxLag })
   const gateway = await buildGatewayApp({
     pool,
     logger,
@@ -45,6 +48,8 @@ export async function buildLedger(options: LedgerOptions) {
     readiness: {
       projection: async () => {
         if (!transport.isRunning()) throw new Error('the projection is not running')
+        const behind = (await transport.lag()).reduce((sum, lag) => sum + lag.behind, 0)
+        if (behind > maxLag) throw new Error(`the projection is ${behind} events behind head (PROJECTION_MAX_LAG=${maxLag})`)
       },
     },
   })

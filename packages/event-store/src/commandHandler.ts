@@ -46,6 +46,8 @@ export interface HandleCommandOptions<
   ifMatch?: number | '*' | undefined
   /** `Idempotency-Key` and a hash of the request it came with. */
   idempotency?: { key: string; requestHash: string } | undefined
+  /** False where nothing relays the outbox (the embedded default): no outbox rows are written. */
+  outbox?: boolean
 }
 
 export interface CommandResult {
@@ -125,7 +127,7 @@ async function append<Events extends readonly EventDefinition[], Command, State 
     streamId: options.streamId,
     subject: options.subject,
     expectedVersion: version,
-    outbox: { topic: context.topic },
+    ...(options.outbox === false ? {} : { outbox: { topic: context.topic } }),
     events: events.map(({ event, effectiveDate }) => {
       const definition = context.events.find((candidate) => candidate.name === event.type)
       if (!definition) throw new Error(`event ${event.type} is not in the ${context.name} catalog`)

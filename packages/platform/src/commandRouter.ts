@@ -16,6 +16,7 @@ import { type Decider, handleCommand } from '@ree/event-store'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
 import { z } from 'zod'
+import { countedCommand } from './commandOutcome.ts'
 import { commandContext, replyAccepted } from './commands.ts'
 import { HttpProblem } from './problem.ts'
 
@@ -79,7 +80,8 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
             ? (chosenId ?? slugify(String(data.name ?? '')) ?? randomUUID())
             : (request.params as { id: string }).id
           const context = commandContext(request)
-          const result = await handleCommand({
+          const result = await countedCommand({ service: options.context.name, command: route.name }, () =>
+            handleCommand({
             pool: options.pool,
             context: options.context,
             decider: options.decider,
@@ -97,7 +99,9 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
             },
             ifMatch: context.ifMatch,
             idempotency: context.idempotency,
-          })
+            outbox: request.server.relaysOutbox === true,
+          }),
+          )
           request.log.info({ command: route.name, id, streamVersion: result.streamVersion }, 'command handled')
           return replyAccepted(reply, { id, result, ...(route.creates ? { location: options.location(id) } : {}) })
         },

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { type CommandAccepted, entityTag, versionFromIfMatch } from '@ree/contracts'
 import type { CommandResult } from '@ree/event-store'
+import { context, propagation } from '@opentelemetry/api'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 export interface CommandRequestContext {
@@ -19,7 +20,7 @@ export function commandContext(request: FastifyRequest): CommandRequestContext {
     ifMatch: versionFromIfMatch(headers['if-match']),
     idempotency: key ? { key, requestHash: requestHash(request) } : undefined,
     correlationId: headers['x-correlation-id'] ?? randomUUID(),
-    traceparent: headers.traceparent ?? startTrace(),
+    traceparent: activeTraceparent() ?? headers.traceparent ?? startTrace(),
     causationId: request.id,
   }
 }
@@ -40,6 +41,13 @@ export function replyAccepted(
   if (result.replayed) reply.header('idempotent-replayed', 'true')
   if (location) reply.code(201).header('location', location)
   return { id, streamVersion: result.streamVersion, eventIds: result.eventIds }
+}
+
+/** The span this request runs in, when tracing is on: the event then continues the request's trace. */
+function activeTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {}
+  propagation.inject(context.active(), carrier)
+  return carrier.traceparent
 }
 
 /** A new W3C trace context, for a command that arrives without one. */

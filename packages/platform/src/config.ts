@@ -23,6 +23,10 @@ export function loadConfig<Schema extends z.ZodType>(
 
 /** Variables every service understands. */
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+export const LogFormat = z
+  .enum(['json', 'text'])
+  .optional()
+  .meta({ description: 'json, or text for a person; default json unless stdout is a terminal' })
 export const Port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
 export const PostgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
 export const KafkaBrokers = z

@@ -1,18 +1,32 @@
 export { type CommandRouterOptions, commandRouter } from './commandRouter.ts'
 export { type CommandRequestContext, commandContext, replyAccepted } from './commands.ts'
+export { countedCommand } from './commandOutcome.ts'
 export {
   ConfigError,
   EffectiveDateHorizonYears,
   KafkaBrokers,
   KafkaPartitions,
+  LogFormat,
   LogLevel,
   loadConfig,
   Port,
   PostgresUrl,
 } from './config.ts'
 export { createPool } from './database.ts'
-export { healthPlugin, type ReadinessCheck } from './health.ts'
-export { loggerOptions } from './logger.ts'
+export { healthPlugin, type Readiness, type ReadinessCheck } from './health.ts'
+export { createLogger, logFormat, loggerOptions } from './logger.ts'
+export {
+  addProbe,
+  commandsTotal,
+  eventsAppendedTotal,
+  httpRequestDuration,
+  metricsPlugin,
+  metricsRegistry,
+  type Probe,
+  type ProbedGauge,
+  readYourWritesTimeoutsTotal,
+  type Sample,
+} from './metrics.ts'
 export {
   HttpProblem,
   PROBLEM_CONTENT_TYPE,
@@ -25,4 +39,5 @@ export {
 } from './problem.ts'
 export { createServer, type Server, type ServerOptions } from './server.ts'
 export { closeOnSignals } from './shutdown.ts'
+export { describeStartFailure, listenOrExplain, StartError, startOrExplain } from './start.ts'
 export { runWriteService, WriteServiceConfig } from './writeService.ts'

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { loggerOptions } from './logger.ts'
+import { metricsPlugin } from './metrics.ts'
 import { HttpProblem, problemPlugin } from './problem.ts'
+import { gracefulClosePlugin } from './shutdown.ts'
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -34,6 +36,8 @@ export function createServer(options: ServerOptions) {
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.register(problemPlugin)
+  app.register(metricsPlugin, { service: options.service })
+  app.register(gracefulClosePlugin)
   app.addHook('preValidation', async (request) => {
     const errors = [
       ...unstorableFields(request.body, 'body'),

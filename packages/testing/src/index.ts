@@ -10,3 +10,4 @@ export {
   timelineDates,
   timelineSteps,
 } from './timelineProperties.ts'
+export { type MetricSample, metricValue, parseMetrics } from './metrics.ts'

@@ -1,6 +1,8 @@
-import { EVENTS_CHANNEL, readAll, type StoredEvent } from '@ree/event-store'
+import { assertSchemaName, EVENTS_CHANNEL, readAll, type StoredEvent } from '@ree/event-store'
 import type pg from 'pg'
 import type { Logger } from 'pino'
+import { shareReadModelsLock } from './readModelsLock.ts'
+import { inEventTrace, SpanKind } from './tracing.ts'
 import { type EventHandler, type EventSource, type EventTransport, migrateTransport } from './transport.ts'
 
 export interface PostgresLogOptions {
@@ -53,6 +55,7 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
+      await shareReadModelsLock(client)
       await client.query(
         'INSERT INTO projection.checkpoints (subscription, stream) VALUES ($1, $2) ON CONFLICT DO NOTHING',
         [subscription, source.schema],
@@ -93,7 +96,9 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
     for (let attempt = 1; attempt <= attempts; attempt++) {
       await client.query('SAVEPOINT event')
       try {
-        await handler(client, stored.event)
+        await inEventTrace(`project ${stored.event.type}`, stored.event.traceparent, SpanKind.CONSUMER, () =>
+          handler(client, stored.event),
+        )
         await client.query('RELEASE SAVEPOINT event')
         return
       } catch (error) {
@@ -174,5 +179,19 @@ export function postgresLogTransport(options: PostgresLogOptions): EventTranspor
       }
     },
     isRunning: () => running,
+    async lag() {
+      return Promise.all(
+        options.sources.map(async (source) => {
+          const result = await pool.query<{ behind: number }>(
+            `SELECT count(*)::int AS behind FROM ${assertSchemaName(source.schema)}.events e
+             WHERE (e.transaction_id, e.global_position) > (
+               coalesce((SELECT transaction_id FROM projection.checkpoints WHERE subscription = $1 AND stream = $2), '0'::xid8),
+               coalesce((SELECT global_position FROM projection.checkpoints WHERE subscription = $1 AND stream = $2), 0))`,
+            [subscription, source.schema],
+          )
+          return { stream: source.schema, behind: result.rows[0]?.behind ?? 0 }
+        }),
+      )
+    },
   }
 }

@@ -14,6 +14,15 @@ export interface EventTransport {
   stop(): Promise<void>
   /** True while the delivery loop runs (for readiness). */
   isRunning(): boolean
+  /** How many events each stream (or partition) holds that have not been applied yet. */
+  lag(): Promise<Lag[]>
+}
+
+export interface Lag {
+  /** The event store schema (Postgres log) or the topic (Kafka). */
+  stream: string
+  partition?: number
+  behind: number
 }
 
 /** What a log-reading consumer needs to know about each event store. */
@@ -50,6 +59,8 @@ CREATE TABLE IF NOT EXISTS projection.dead_letters (
   recorded_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (subscription, stream, position)
 );
+ALTER TABLE projection.dead_letters ADD COLUMN IF NOT EXISTS resolved_at timestamptz;
+ALTER TABLE projection.dead_letters ADD COLUMN IF NOT EXISTS resolution text;
 `
 
 /** Creates the projection's bookkeeping tables; safe to run by several instances at once. */

@@ -5,6 +5,8 @@ import type pg from 'pg'
 import type { CommandClient } from './commandClient.ts'
 import { registerAsyncApi } from './asyncapi.ts'
 import { registerOpenApi } from './openapi.ts'
+import { adminDeadLetterRoutes } from './routes/admin/dead-letters.ts'
+import { adminRebuildRoutes } from './routes/admin/rebuild.ts'
 import { corridorRoutes } from './routes/corridors.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
 import { dealRoutes } from './routes/deals.ts'
@@ -37,5 +39,7 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   await app.register(restrictionRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(corridorRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(deadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
+  await app.register(adminDeadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
+  await app.register(adminRebuildRoutes({ pool: deps.pool, logger: app.log }), { prefix: '/v1' })
   return app
 }

@@ -1,4 +1,4 @@
-import { LogLevel, Port, PostgresUrl } from '@ree/platform'
+import { LogFormat, LogLevel, Port, PostgresUrl } from '@ree/platform'
 import { z } from 'zod'
 
 export const GatewayConfig = z.object({
@@ -6,6 +6,7 @@ export const GatewayConfig = z.object({
   PORT: Port(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: LogLevel,
+  LOG_FORMAT: LogFormat,
   DEPOSITS_URL: z.url().default('http://127.0.0.1:3001'),
   DEALS_URL: z.url().default('http://127.0.0.1:3002'),
   TRADE_FLOWS_URL: z.url().default('http://127.0.0.1:3003'),

@@ -1,4 +1,4 @@
-import { HttpProblem } from '@ree/platform'
+import { HttpProblem, readYourWritesTimeoutsTotal } from '@ree/platform'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 
@@ -20,6 +20,7 @@ export async function waitForVersion(
   let reached = await current()
   while (reached < minVersion) {
     if (Date.now() >= deadline) {
+      readYourWritesTimeoutsTotal.inc()
       throw new HttpProblem('read-model-behind', `the read model is at version ${reached}, not yet ${minVersion}`, {
         headers: { 'retry-after': '1' },
       })

@@ -20,6 +20,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'Deposits', description: 'Deposits, their estimates, stages and production' },
         { name: 'Operations', description: 'What the people who run the ledger need to see' },
+        { name: 'Admin', description: 'What the people who run the ledger can do: replay dead letters, rebuild read models' },
         {
           name: 'Deals',
           description:

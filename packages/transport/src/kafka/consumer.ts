@@ -2,7 +2,9 @@ import { CloudEvent, storableJsonText } from '@ree/contracts'
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs'
 import type pg from 'pg'
 import type { Logger } from 'pino'
-import { type EventHandler, type EventTransport, migrateTransport } from '../transport.ts'
+import { type EventHandler, type EventTransport, type Lag, migrateTransport } from '../transport.ts'
+import { shareReadModelsLock } from '../readModelsLock.ts'
+import { inEventTrace, SpanKind } from '../tracing.ts'
 import { deadLetterTopic } from './client.ts'
 
 export interface KafkaTransportOptions {
@@ -13,6 +15,9 @@ export interface KafkaTransportOptions {
   logger: Logger
   /** Attempts before an event that fails its handler is set aside as poison. */
   attempts?: number
+  /** How soon a silent instance is dropped from the group and its partitions move (the broker's minimum is 6 s). */
+  sessionTimeoutMs?: number
+  heartbeatIntervalMs?: number
 }
 
 class PoisonEventError extends Error {}
@@ -21,7 +26,9 @@ class PoisonEventError extends Error {}
  * The distributed transport: a Kafka consumer group. Each batch's read-model writes
  * and the partition's next offset commit in one Postgres transaction, and offsets
  * already applied are skipped, so a crash anywhere applies nothing twice and skips
- * nothing. Kafka's own committed offset trails Postgres and only saves re-reading.
+ * nothing. After each commit the next offset is committed to Kafka too, so the
+ * broker's tools show the true lag and a rebalance does not re-read from the start;
+ * Postgres stays the source of truth.
  */
 export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
   const { pool, groupId, logger } = options
@@ -53,7 +60,7 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       await client.query('SAVEPOINT event')
       try {
-        await handler(client, event)
+        await inEventTrace(`project ${event.type}`, event.traceparent, SpanKind.CONSUMER, () => handler(client, event))
         await client.query('RELEASE SAVEPOINT event')
         return
       } catch (error) {
@@ -98,11 +105,12 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
   }
 
   async function handleBatch(handler: EventHandler, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload
     const client = await pool.connect()
     let last: string | undefined
     try {
       await client.query('BEGIN')
+      await shareReadModelsLock(client)
       const next = await nextOffset(client, batch.topic, batch.partition)
       for (const message of batch.messages) {
         if (!isRunning() || isStale()) break
@@ -132,7 +140,9 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
     }
     if (last !== undefined) {
       resolveOffset(last)
-      await commitOffsetsIfNecessary()
+      await consumer?.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ])
     }
     await heartbeat()
   }
@@ -146,13 +156,28 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
       consumer = options.kafka.consumer({
         groupId,
         allowAutoTopicCreation: false,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1000,
+        sessionTimeout: options.sessionTimeoutMs ?? 6000,
+        heartbeatInterval: options.heartbeatIntervalMs ?? 500,
+        rebalanceTimeout: 10_000,
         retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000, restartOnFailure: async () => true },
       })
       consumer.on(consumer.events.CRASH, (event) =>
         logger.warn({ error: String(event.payload.error), restart: event.payload.restart }, 'consumer crashed'),
       )
+      // Postgres is the truth: each assigned partition resumes at the offset applied there
+      // (the start, after the read models were reset), not at the offset committed to Kafka.
+      consumer.on(consumer.events.GROUP_JOIN, async (event) => {
+        const applied = await pool.query<{ topic: string; partition: number; next_offset: string }>(
+          'SELECT topic, partition, next_offset::text FROM projection.kafka_offsets WHERE group_id = $1',
+          [groupId],
+        )
+        const next = new Map(applied.rows.map((row) => [`${row.topic}:${row.partition}`, row.next_offset]))
+        for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+          for (const partition of partitions) {
+            consumer?.seek({ topic, partition, offset: next.get(`${topic}:${partition}`) ?? '0' })
+          }
+        }
+      })
       await consumer.connect()
       await consumer.subscribe({ topics: options.topics, fromBeginning: true })
       running = true
@@ -168,6 +193,27 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
       await deadLetters?.disconnect()
     },
     isRunning: () => running,
+    async lag() {
+      const admin = options.kafka.admin()
+      await admin.connect()
+      try {
+        const applied = await pool.query<{ topic: string; partition: number; next_offset: string }>(
+          'SELECT topic, partition, next_offset::text FROM projection.kafka_offsets WHERE group_id = $1',
+          [groupId],
+        )
+        const next = new Map(applied.rows.map((row) => [`${row.topic}:${row.partition}`, BigInt(row.next_offset)]))
+        const lags: Lag[] = []
+        for (const topic of options.topics) {
+          for (const partition of await admin.fetchTopicOffsets(topic)) {
+            const behind = BigInt(partition.high) - (next.get(`${topic}:${partition.partition}`) ?? BigInt(partition.low))
+            lags.push({ stream: topic, partition: partition.partition, behind: Number(behind > 0n ? behind : 0n) })
+          }
+        }
+        return lags
+      } finally {
+        await admin.disconnect()
+      }
+    },
   }
 }
 

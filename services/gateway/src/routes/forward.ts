@@ -1,4 +1,5 @@
 import { CommandAccepted, CommandHeaders, type CommandRoute, Problem, Slug } from '@ree/contracts'
+import { context, propagation } from '@opentelemetry/api'
 import { HttpProblem } from '@ree/platform'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -50,6 +51,8 @@ export function forwardCommands(options: {
             const value = request.headers[name]
             if (typeof value === 'string') headers[name] = value
           }
+          // With tracing on, the write service continues this request's span rather than the client's.
+          propagation.inject(context.active(), headers)
           let response: Awaited<ReturnType<CommandClient['send']>>
           try {
             response = await options.client.send({ method: 'POST', url: request.url, headers, body: request.body })
