@@ -51,6 +51,7 @@ t.test('a real event validates against the payload schema AsyncAPI publishes for
   const created = await ledger.gateway.inject({
     method: 'POST',
     url: '/v1/deposits',
+    headers: { authorization: `Bearer ${ledger.keys.issue('editor', 'asyncapi-check')}` },
     payload: {
       id: 'asyncapi-check',
       name: 'Check',

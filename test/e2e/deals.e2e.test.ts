@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildLedger, loadSeeds } from '@ree/embedded'
-import { createTestDatabase, eventually } from '@ree/testing'
+import { createTestDatabase, eventually, withApiKey } from '@ree/testing'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { pino } from 'pino'
@@ -14,8 +14,8 @@ t.teardown(async () => {
   await ledger.close()
   await db.drop()
 })
-await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
-const api = ledger.gateway
+await loadSeeds(ledger.gateway, resolve(root, 'seeds'), ledger.seedKey)
+const api = withApiKey(ledger.gateway, ledger.keys.issue('editor', 'test-client'))
 
 const ajv = new Ajv.default({ strict: false })
 addFormats.default(ajv)

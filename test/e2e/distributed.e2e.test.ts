@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from '@ree/embedded'
@@ -6,6 +7,10 @@ import { createTestDatabase } from '@ree/testing'
 import t from 'tap'
 
 const root = resolve(import.meta.dirname, '../..')
+// The gateway takes its keys from the environment, as hashes only.
+const editorKey = `ree_${randomBytes(32).toString('base64url')}`
+const API_KEYS = `ci:editor:${createHash('sha256').update(editorKey).digest('hex')}`
+const authorization = `Bearer ${editorKey}`
 const db = await createTestDatabase()
 const children: ChildProcess[] = []
 t.teardown(async () => {
@@ -40,10 +45,10 @@ async function service(entry: string, env: Record<string, string>) {
 t.test('each service runs as its own process; a command through the gateway reaches the read model', async (t) => {
   const deposits = await service('services/deposits/src/main.ts', {})
   await service('services/projection/src/main.ts', {})
-  const gateway = await service('services/gateway/src/main.ts', { DEPOSITS_URL: deposits })
+  const gateway = await service('services/gateway/src/main.ts', { DEPOSITS_URL: deposits, API_KEYS })
   const created = await fetch(`${gateway}/v1/deposits`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': 'distributed-0001' },
+    headers: { 'content-type': 'application/json', 'idempotency-key': 'distributed-0001', authorization },
     body: JSON.stringify({
       id: 'distributed-hill',
       name: 'Distributed Hill',
@@ -60,7 +65,7 @@ t.test('each service runs as its own process; a command through the gateway reac
   t.match(await read.json(), { id: 'distributed-hill', country: 'SE', countryName: 'Sweden', version: 1 })
   const bad = await fetch(`${gateway}/v1/deposits/distributed-hill/stage-advances`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({ stage: 'discovered', effectiveDate: '2025-03-04', sources: [{ publisher: 'test' }] }),
   })
   t.equal(bad.status, 422, "the write service's domain error is relayed")
@@ -76,10 +81,11 @@ t.test('the seeds load through a gateway running as its own process', async (t) 
     DEPOSITS_URL: deposits,
     DEALS_URL: deals,
     TRADE_FLOWS_URL: tradeFlows,
+    API_KEYS,
   })
   const seed = spawn(process.execPath, ['infra/embedded/src/seedCli.ts'], {
     cwd: root,
-    env: { ...process.env, GATEWAY_URL: gateway },
+    env: { ...process.env, GATEWAY_URL: gateway, API_KEY: editorKey },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let output = ''

@@ -1,5 +1,5 @@
 import { buildLedger } from '@ree/embedded'
-import { createTestDatabase } from '@ree/testing'
+import { createTestDatabase, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
@@ -10,7 +10,7 @@ t.teardown(async () => {
   await ledger.close()
   await db.drop()
 })
-const api = ledger.gateway
+const api = withApiKey(ledger.gateway, ledger.keys.issue('editor', 'test-client'))
 const deposit = (extra: object) => ({
   name: 'Hostile Hill',
   country: 'CA',

@@ -1,7 +1,7 @@
 import { ledgerContexts } from '@ree/contracts'
 import { buildDealsApp } from '@ree/deals'
 import { buildDepositsApp } from '@ree/deposits'
-import { buildGatewayApp, inProcessCommandClient } from '@ree/gateway'
+import { buildGatewayApp, inProcessCommandClient, KeyStore, type TrustOptions } from '@ree/gateway'
 import { createPool } from '@ree/platform'
 import { buildProjectionApp } from '@ree/projection'
 import { buildTradeFlowsApp } from '@ree/trade-flows'
@@ -15,7 +15,13 @@ export interface LedgerOptions {
   horizonYears?: number
   /** Events behind head beyond which the ledger is not ready. */
   maxLag?: number
+  /** The API keys the gateway accepts (none by default: only the seed loader's). */
+  keys?: KeyStore
+  /** Read access, rate limits and CORS (defaults: reads open, the default limits, CORS off). */
+  trust?: Partial<Omit<TrustOptions, 'keys' | 'unlimited'>>
 }
+
+const SEED_LOADER = 'seed-loader'
 
 /**
  * Every service in one process on one database: the write services, the projection
@@ -25,6 +31,9 @@ export interface LedgerOptions {
 export async function buildLedger(options: LedgerOptions) {
   const { logger } = options
   const pool = createPool(options.databaseUrl, logger, 20)
+  const keys = options.keys ?? new KeyStore()
+  // The seeds go through the same command path as any client, with a key that lives only in this process.
+  const seedKey = keys.issue('editor', SEED_LOADER)
   const horizon = options.horizonYears === undefined ? {} : { horizonYears: options.horizonYears }
   const deposits = await buildDepositsApp({ pool, logger, ...horizon })
   const deals = await buildDealsApp({ pool, logger, ...horizon })
@@ -45,6 +54,14 @@ export async function buildLedger(options: LedgerOptions) {
       deals: inProcessCommandClient(deals),
       tradeFlows: inProcessCommandClient(tradeFlows),
     },
+    trust: {
+      reads: 'open',
+      rateLimit: { perKey: 1200, perAddress: 300 },
+      corsOrigins: [],
+      ...options.trust,
+      keys,
+      unlimited: new Set([SEED_LOADER]),
+    },
     readiness: {
       projection: async () => {
         if (!transport.isRunning()) throw new Error('the projection is not running')
@@ -57,8 +74,11 @@ export async function buildLedger(options: LedgerOptions) {
   return {
     gateway,
     pool,
+    keys,
+    seedKey,
     async close() {
       await gateway.close()
+      keys.close()
       await projection.close()
       await deposits.close()
       await deals.close()

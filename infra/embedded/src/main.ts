@@ -15,7 +15,9 @@ import {
   StartError,
   startOrExplain,
 } from '@ree/platform'
+import { TrustConfig, trustOptionsFrom } from '@ree/gateway'
 import { z } from 'zod'
+import { keysForFirstStart } from './keys.ts'
 import { buildLedger } from './ledger.ts'
 import { freePort, PostgresPortInUseError, portIsFree, startEmbeddedPostgres } from './postgres.ts'
 import { loadSeeds } from './seed.ts'
@@ -33,6 +35,8 @@ const Config = z.object({
   EMBEDDED_POSTGRES_PORT: Port(DEFAULT_POSTGRES_PORT).unwrap().optional(),
   PROJECTION_MAX_LAG: z.coerce.number().int().min(0).default(10_000),
   EFFECTIVE_DATE_HORIZON_YEARS: EffectiveDateHorizonYears,
+  ...TrustConfig.shape,
+  API_KEYS_FILE: z.string().optional().meta({ description: 'Default: api-keys.json in DATA_DIR' }),
 })
 
 const root = resolve(import.meta.dirname, '../../..')
@@ -67,9 +71,13 @@ await startOrExplain('Rare Earth Ledger', async () => {
       : '  database  external PostgreSQL (DATABASE_URL)',
     { postgresPort: postgres ? postgresPort : undefined },
   )
+  const keysFile = resolve(root, config.API_KEYS_FILE ?? resolve(dataDir, 'api-keys.json'))
+  const keys = await keysForFirstStart({ ...config, API_KEYS_FILE: keysFile }, logger)
   const ledger = await buildLedger({
     databaseUrl: config.DATABASE_URL ?? postgres?.url ?? '',
     logger,
+    keys,
+    trust: trustOptionsFrom(config, keys),
     maxLag: config.PROJECTION_MAX_LAG,
     horizonYears: config.EFFECTIVE_DATE_HORIZON_YEARS,
   })
@@ -79,7 +87,7 @@ await startOrExplain('Rare Earth Ledger', async () => {
   })
   say('  services  deposits, deals, trade-flows, projection (Postgres log), gateway — one process')
   if (config.SEED === 'true') {
-    const seeded = await loadSeeds(ledger.gateway, resolve(root, 'seeds'))
+    const seeded = await loadSeeds(ledger.gateway, resolve(root, 'seeds'), ledger.seedKey)
     say(
       `  seeds     ${seeded.applied} applied, ${seeded.replayed} already there, ${seeded.refused.length} refused, ${seeded.changed.length} changed since applied`,
       seeded,

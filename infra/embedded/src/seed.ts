@@ -20,9 +20,11 @@ const seedOrder = ['deposits.json', 'deals.json', 'trade-flows.json']
  * edited after it was applied is reported in `changed`, never applied a second
  * time: history is corrected by a new command, not rewritten. A seed the ledger's
  * rules now refuse (409, 422) is reported in `refused`; a malformed one (400) stops.
+ * `apiKey` is an editor key.
  */
-export async function loadSeeds(gateway: FastifyInstance | URL, directory: string) {
-  const send = gateway instanceof URL ? overHttp(gateway) : inProcess(gateway)
+export async function loadSeeds(gateway: FastifyInstance | URL, directory: string, apiKey: string) {
+  const authorization = `Bearer ${apiKey}`
+  const send = gateway instanceof URL ? overHttp(gateway, authorization) : inProcess(gateway, authorization)
   const files = (await readdir(directory))
     .filter((file) => file.endsWith('.json'))
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
@@ -66,19 +68,20 @@ interface SeedResponse {
 }
 type Send = (path: string, idempotencyKey: string, body: unknown) => Promise<SeedResponse>
 
-function inProcess(gateway: FastifyInstance): Send {
+function inProcess(gateway: FastifyInstance, authorization: string): Send {
   return async (url, key, body) => {
     const payload = body as Record<string, unknown>
-    const response = await gateway.inject({ method: 'POST', url, headers: { 'idempotency-key': key }, payload })
+    const headers = { 'idempotency-key': key, authorization }
+    const response = await gateway.inject({ method: 'POST', url, headers, payload })
     return { statusCode: response.statusCode, body: response.body, replayed: !!response.headers['idempotent-replayed'] }
   }
 }
 
-function overHttp(base: URL): Send {
+function overHttp(base: URL, authorization: string): Send {
   return async (path, key, body) => {
     const response = await fetch(new URL(path, base), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization },
       body: JSON.stringify(body),
     })
     return {

@@ -11,8 +11,9 @@ const notIso3166 = new Set(
 export const CountryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. "US"')
+  // zod runs the refinement even after the regex failed, and ICU throws on a code it cannot parse ("USA", "").
   .refine(
-    (code) => !notIso3166.has(code) && regionNames.of(code) !== code,
+    (code) => !/^[A-Z]{2}$/.test(code) || (!notIso3166.has(code) && regionNames.of(code) !== code),
     'is not an assigned ISO 3166-1 alpha-2 code (the United Kingdom is "GB")',
   )
   .meta({ description: 'ISO 3166-1 alpha-2 country code', examples: ['US', 'TR', 'PK'] })
@@ -182,6 +183,12 @@ export function slugify(name: string): string | undefined {
  * any real figure, and low enough that sums of them stay finite.
  */
 export const MAX_QUANTITY = 1e15
+
+/**
+ * The smallest amount, value or tonnage the ledger records (a millionth: a gram, in
+ * tonnes): read models round to it, so a smaller figure would round to zero.
+ */
+export const MIN_QUANTITY = 1e-6
 
 /** Whether PostgreSQL can store a string in text or jsonb: no U+0000 and no lone UTF-16 surrogate. */
 export function storableText(text: string): boolean {

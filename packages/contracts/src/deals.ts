@@ -6,6 +6,7 @@ import {
   CountryCode,
   IsoDate,
   MAX_QUANTITY,
+  MIN_QUANTITY,
   Provenance,
   RareEarthElement,
   RetractFactBody,
@@ -73,7 +74,7 @@ export const StatedBound = z.enum(['exact', 'approximately', 'at-least', 'up-to'
 
 export const DealValue = z
   .object({
-    amount: z.number().positive().max(MAX_QUANTITY),
+    amount: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY),
     currency: CurrencyCode,
     bound: StatedBound.default('exact'),
     description: z
@@ -95,14 +96,14 @@ export const DealTerm = z
       .object({
         kind: z.literal('offtake'),
         product: z.string().min(1).max(200).optional(),
-        quantity: z.number().positive().max(MAX_QUANTITY).optional(),
+        quantity: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY).optional(),
         quantityUnit: z
           .string()
           .min(1)
           .max(50)
           .optional()
           .meta({ examples: ['t/yr'] }),
-        termYears: z.number().positive().max(MAX_QUANTITY).max(100).optional(),
+        termYears: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY).max(100).optional(),
         ...Amount,
       })
       .strict(),
@@ -154,14 +155,14 @@ export const DealTerm = z
           .max(200)
           .optional()
           .meta({ examples: ['NdPr oxide'] }),
-        price: z.number().positive().max(MAX_QUANTITY),
+        price: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY),
         unit: z
           .string()
           .min(1)
           .max(20)
           .meta({ description: 'The quantity the price is per', examples: ['kg'] }),
         currency: CurrencyCode,
-        termYears: z.number().positive().max(MAX_QUANTITY).max(100).optional(),
+        termYears: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY).max(100).optional(),
       })
       .strict(),
     z.object({ kind: z.literal('loan'), purpose: z.string().min(1).max(500).optional(), ...Amount }).strict(),

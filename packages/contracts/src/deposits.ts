@@ -6,6 +6,7 @@ import {
   CountryCode,
   IsoDate,
   MAX_QUANTITY,
+  MIN_QUANTITY,
   Provenance,
   RareEarthElement,
   RetractFactBody,
@@ -111,16 +112,16 @@ export const ResourceEstimate = z
         'unclassified',
       ])
       .default('unclassified'),
-    oreTonnes: z.number().positive().max(MAX_QUANTITY).optional(),
+    oreTonnes: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY).optional(),
     oreTonnesMax: z
       .number()
-      .positive()
+      .min(MIN_QUANTITY)
       .max(MAX_QUANTITY)
       .optional()
       .meta({ description: 'Upper end where the source gives a range' }),
     treoGradePercent: z.number().gt(0).max(100).optional(),
     treoGradePercentMax: z.number().gt(0).max(100).optional(),
-    containedTreoTonnes: z.number().positive().max(MAX_QUANTITY).optional(),
+    containedTreoTonnes: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY).optional(),
     bound: z
       .enum(['exact', 'approximately', 'at-least'])
       .default('exact')
@@ -146,7 +147,7 @@ export const ProductionReport = z
   .object({
     periodStart: IsoDate,
     periodEnd: IsoDate,
-    quantityTonnes: z.number().positive().max(MAX_QUANTITY),
+    quantityTonnes: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY),
     basis: z.enum(['REO', 'concentrate', 'ore', 'oxide', 'metal']),
   })
   .strict()

@@ -6,6 +6,7 @@ import {
   CountryCode,
   IsoDate,
   MAX_QUANTITY,
+  MIN_QUANTITY,
   Provenance,
   RareEarthElement,
   RetractFactBody,
@@ -29,7 +30,7 @@ const Forms = z.array(MaterialForm).max(9).refine(uniqueValues, 'each form may a
 
 export const Money = z
   .object({
-    amount: z.number().positive().max(MAX_QUANTITY),
+    amount: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code in capitals, e.g. "USD"')
@@ -69,7 +70,8 @@ export const ShipmentDetails = z.object({
     .meta({ description: 'What else travels with it', examples: [['antimony', 'copper concentrate']] }),
   quantityTonnes: z
     .number()
-    .positive()
+    .min(MIN_QUANTITY)
+    .max(MAX_QUANTITY)
     .optional()
     .meta({ description: 'Absent when undisclosed: a tonnage is never estimated or invented' }),
   value: Money.optional(),
@@ -104,7 +106,7 @@ export const ShipmentQuantityDisclosed = defineEvent(
   'ShipmentQuantityDisclosed',
   'ree.shipment.quantity-disclosed.v1',
   ShipmentRef.extend({
-    quantityTonnes: z.number().positive().max(MAX_QUANTITY).optional(),
+    quantityTonnes: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY).optional(),
     value: Money.optional(),
   }).extend(Provenance.shape),
 )
@@ -155,7 +157,7 @@ export const RestrictionDetails = z.object({
   kind: RestrictionKind,
   tariffRatePercent: z
     .number()
-    .positive()
+    .min(MIN_QUANTITY)
     .max(MAX_QUANTITY)
     .max(1000)
     .optional()
@@ -275,7 +277,7 @@ export const CancelShipmentBody = z
   .meta({ id: 'CancelShipment' })
 
 export const DiscloseShipmentQuantityBody = z
-  .object({ quantityTonnes: z.number().positive().max(MAX_QUANTITY).optional(), value: Money.optional() })
+  .object({ quantityTonnes: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY).optional(), value: Money.optional() })
   .extend(CommandProvenance.shape)
   .strict()
   .refine((body) => body.quantityTonnes !== undefined || body.value !== undefined, {

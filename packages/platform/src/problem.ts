@@ -1,38 +1,20 @@
-import { DomainError } from '@ree/contracts'
+import { DomainError, type HttpProblemCode, httpProblems, problemCatalog, problemType } from '@ree/contracts'
 import { ConcurrencyError, IdempotencyKeyReusedError, PreconditionFailedError } from '@ree/event-store'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+
+export { problemType }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
-interface ProblemKind {
-  status: number
-  title: string
-}
+/** The HTTP problems by code (`/problems/<code>`); the catalog in contracts declares them once. */
+export const problemKinds = httpProblems
 
-/** The one table from error code to HTTP status and problem `type` (`/problems/<code>`). */
-export const problemKinds = {
-  'validation-failed': { status: 400, title: 'The request is not valid' },
-  'malformed-json': { status: 400, title: 'The body is not valid JSON' },
-  'bad-header': { status: 400, title: 'A header is not valid' },
-  'not-found': { status: 404, title: 'Not found' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed' },
-  'concurrent-write': { status: 409, title: 'Another writer changed this first' },
-  'precondition-failed': { status: 412, title: 'The resource has changed since the version named in If-Match' },
-  'payload-too-large': { status: 413, title: 'The body is too large' },
-  'unsupported-media-type': { status: 415, title: 'Send application/json' },
-  'idempotency-key-reused': { status: 422, title: 'Idempotency-Key was already used for another request' },
-  'read-model-behind': { status: 503, title: 'The read model has not caught up with the requested version yet' },
-  'upstream-unavailable': { status: 503, title: 'A service behind the gateway did not answer' },
-  'internal-error': { status: 500, title: 'Internal error' },
-} as const satisfies Record<string, ProblemKind>
-
-export type ProblemCode = keyof typeof problemKinds
-
-export function problemType(code: string): string {
-  return `/problems/${code}`
-}
+export type ProblemCode = HttpProblemCode
 
 export interface ProblemBody {
   type: string
@@ -65,12 +47,14 @@ export class HttpProblem extends Error {
 const domainStatus = { rule: 422, 'not-found': 404, conflict: 409 } as const
 
 export function toProblem(error: unknown, instance: string): ProblemBody {
+  // A URL too long to answer is too long to echo back.
+  const at = instance.length <= 1024 ? { instance } : {}
   const make = (code: ProblemCode, detail: string, extra: Partial<ProblemBody> = {}): ProblemBody => ({
     type: problemType(code),
     title: problemKinds[code].title,
     status: problemKinds[code].status,
     detail,
-    instance,
+    ...at,
     ...extra,
   })
   if (error instanceof HttpProblem) {
@@ -79,10 +63,12 @@ export function toProblem(error: unknown, instance: string): ProblemBody {
   if (error instanceof DomainError) {
     return {
       type: problemType(error.code),
-      title: error.code.replaceAll('-', ' '),
+      title: Object.hasOwn(problemCatalog, error.code)
+        ? problemCatalog[error.code as keyof typeof problemCatalog].title
+        : error.code.replaceAll('-', ' '),
       status: domainStatus[error.kind],
       detail: error.message,
-      instance,
+      ...at,
       ...error.details,
     }
   }
@@ -114,6 +100,10 @@ export function toProblem(error: unknown, instance: string): ProblemBody {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return make('unsupported-media-type', fastifyError.message)
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return make('uri-too-long', 'a path segment is longer than the ledger accepts')
+    case 'FST_ERR_BAD_URL':
+      return make('validation-failed', 'the URL is not validly percent-encoded')
   }
   if (fastifyError.statusCode === 400) {
     const field = (error as { field?: unknown }).field
@@ -123,20 +113,72 @@ export function toProblem(error: unknown, instance: string): ProblemBody {
   return make('internal-error', 'An unexpected error occurred; it has been logged')
 }
 
-/** The root error and not-found handlers: every error leaves as RFC 9457 problem+json. */
+function sendProblem(reply: FastifyReply, problem: ProblemBody) {
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem))
+}
+
+const anyMethod = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+/**
+ * The root error and not-found handlers: every error leaves as RFC 9457 problem+json.
+ * A path that exists under another method is a 405 with `Allow`, found in a router of
+ * its own that mirrors every route registered.
+ */
 export const problemPlugin = fp(
   async function problems(app: FastifyInstance) {
+    const known = FindMyWay()
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat().map((name) => name.toUpperCase() as HTTPMethod)) {
+        if (!known.hasRoute(method, route.url)) known.on(method, route.url, () => undefined)
+      }
+    })
     app.setErrorHandler((error, request: FastifyRequest, reply: FastifyReply) => {
       const problem = toProblem(error, request.url)
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ problem: problem.type, detail: problem.detail }, 'request refused')
       if (error instanceof HttpProblem) reply.headers(error.headers)
-      return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem))
+      return sendProblem(reply, problem)
     })
     app.setNotFoundHandler((request, reply) => {
-      const problem = toProblem(new HttpProblem('not-found', `No route ${request.method} ${request.url}`), request.url)
-      return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem))
+      const path = request.url.split('?')[0] ?? '/'
+      const allowed = anyMethod.filter((method) => known.find(method, path) !== null)
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '))
+        const detail = `${request.method} is not allowed on ${path}; it answers ${allowed.join(', ')}`
+        return sendProblem(reply, toProblem(new HttpProblem('method-not-allowed', detail), request.url))
+      }
+      const problem = toProblem(new HttpProblem('not-found', `No route ${request.method} ${path}`), request.url)
+      return sendProblem(reply, problem)
     })
   },
   { name: 'ree-problems' },
 )
+
+/** Errors Fastify raises before routing (a path segment too long, a URL badly encoded), as problems. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return sendProblem(reply, toProblem(error, request.url))
+}
+
+const socketProblems: Record<string, HttpProblemCode> = {
+  HPE_HEADER_OVERFLOW: 'headers-too-large',
+  HPE_URI_TOO_LONG: 'uri-too-long',
+}
+
+/** Errors Node's HTTP parser raises before Fastify sees a request (headers too large), as problems. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const code = socketProblems[error.code ?? ''] ?? 'malformed-request'
+  const kind = httpProblems[code]
+  const body = JSON.stringify({
+    type: problemType(code),
+    title: kind.title,
+    status: kind.status,
+    detail: error.message,
+  })
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${kind.status} ${STATUS_CODES[kind.status]}\r\nConnection: close\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
+}

@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import { loggerOptions } from './logger.ts'
 import { metricsPlugin } from './metrics.ts'
-import { HttpProblem, problemPlugin } from './problem.ts'
+import { clientErrorHandler, frameworkErrors, HttpProblem, problemPlugin } from './problem.ts'
 import { gracefulClosePlugin } from './shutdown.ts'
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -30,6 +30,9 @@ export function createServer(options: ServerOptions) {
       return typeof incoming === 'string' && uuidPattern.test(incoming) ? incoming : randomUUID()
     },
     ajv: { customOptions: { coerceTypes: false } },
+    // Limits Fastify and Node answer before routing leave as problem+json too (414, 431).
+    frameworkErrors,
+    clientErrorHandler,
   })
   // Commands and queries speak JSON only: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain')

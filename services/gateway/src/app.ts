@@ -13,6 +13,8 @@ import { dealRoutes } from './routes/deals.ts'
 import { depositRoutes } from './routes/deposits.ts'
 import { restrictionRoutes } from './routes/restrictions.ts'
 import { shipmentRoutes } from './routes/shipments.ts'
+import { problemPages } from './trust/problemPages.ts'
+import { type TrustOptions, trustPlugin } from './trust/plugin.ts'
 
 export interface GatewayDeps {
   /** The read models' database. */
@@ -21,6 +23,8 @@ export interface GatewayDeps {
   commands: { deposits: CommandClient; deals: CommandClient; tradeFlows: CommandClient }
   /** Readiness checks besides the database, e.g. the in-process projection. */
   readiness?: Record<string, ReadinessCheck>
+  /** API keys, roles, rate limits, CORS. */
+  trust: TrustOptions
   logLevel?: string
   logger?: FastifyBaseLogger
 }
@@ -28,8 +32,10 @@ export interface GatewayDeps {
 /** The one public surface: documented REST reads from the read models, commands forwarded. */
 export async function buildGatewayApp(deps: GatewayDeps) {
   const app = createServer({ service: 'gateway', ...deps })
-  await registerOpenApi(app)
+  await app.register(trustPlugin, deps.trust)
+  await registerOpenApi(app, { reads: deps.trust.reads })
   await registerAsyncApi(app, ledgerContexts)
+  await app.register(problemPages)
   await app.register(healthPlugin, {
     checks: { postgres: async () => void (await deps.pool.query('SELECT 1')), ...deps.readiness },
   })

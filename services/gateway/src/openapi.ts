@@ -1,7 +1,10 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { problemCatalog, problemType } from '@ree/contracts'
+import { PROBLEM_CONTENT_TYPE } from '@ree/platform'
 import type { FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
+import { type Access, accessOf } from './trust/plugin.ts'
 
 const description = `An event-sourced ledger of the rare-earth supply chain outside China: deposits and how far
 they have come, deals between countries and companies, and how material flows.
@@ -9,14 +12,40 @@ they have come, deals between countries and companies, and how material flows.
 Every fact is an event with its effective date (valid time), its record time and its sources.
 Reads take \`asOf\` (valid time) and \`recordedAsOf\` (record time). Commands answer with the new
 stream version and an \`ETag\`; send it back as \`If-Match\` for optimistic concurrency, and an
-\`Idempotency-Key\` to make retries safe. Errors are RFC 9457 \`application/problem+json\`.`
+\`Idempotency-Key\` to make retries safe. Errors are RFC 9457 \`application/problem+json\`.
+
+## API keys
+
+Send \`Authorization: Bearer <key>\` ("Authorize" above). Keys have a role: \`reader\`, \`editor\`
+(every command) or \`admin\` (the Operations routes). Reads need no key unless the ledger is
+configured so (\`READ_ACCESS=reader\`). A missing or unknown key is a 401, too small a role a 403.
+Each key, and each address sending no key, has a rate limit per minute: past it, 429 with
+\`Retry-After\`.
+
+## Problem types
+
+Each \`type\` below is a page (\`GET /problems/<type>\`; JSON with \`Accept: application/json\`)
+saying what it means and what to do.
+
+${Object.entries(problemCatalog)
+  .map(([code, problem]) => `- [\`${problemType(code)}\`](${problemType(code)}) (${problem.status}): ${problem.title}`)
+  .join('\n')}`
 
 /** OpenAPI 3.1 at `/openapi.json`, generated from the routes' zod schemas; Swagger UI at `/docs`. */
-export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance, options: { reads: 'open' | 'reader' }): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Rare Earth Ledger API', version: '1.0.0', description },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (`ree_…`) of role reader, editor or admin, as `Authorization: Bearer <key>`',
+          },
+        },
+      },
       tags: [
         { name: 'Deposits', description: 'Deposits, their estimates, stages and production' },
         { name: 'Operations', description: 'What the people who run the ledger need to see' },
@@ -39,14 +68,16 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       ],
     },
     transform: jsonSchemaTransform,
-    transformObject: (document) => withResponseHeaders(jsonSchemaTransformObject(document)),
+    transformObject: (document) =>
+      withProblemResponses(withResponseHeaders(jsonSchemaTransformObject(document)), options.reads),
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }
 
 type HeaderObject = { description: string; schema: Record<string, unknown> }
-type Operation = { responses?: Record<string, { headers?: Record<string, HeaderObject> }> }
+type Response = { description?: string; headers?: Record<string, HeaderObject>; content?: Record<string, unknown> }
+type Operation = { responses?: Record<string, Response>; tags?: string[]; security?: unknown[] }
 
 const commandHeaders: Record<string, HeaderObject> = {
   ETag: { description: 'The new version, to send back as If-Match', schema: { type: 'string', examples: ['"3"'] } },
@@ -78,6 +109,51 @@ function withResponseHeaders<Document>(document: Document): Document {
         if (status === '503') response.headers = { 'Retry-After': retryAfter, ...response.headers }
         if (method === 'get' && status === '200' && isEntity(path))
           response.headers = { ETag: entityTag, ...response.headers }
+      }
+    }
+  }
+  return document
+}
+
+const problemContent = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } }
+const problemResponse = (description: string): Response => ({ description, content: problemContent })
+
+/** The answers any operation can give, whatever its own schema says. */
+const everyOperation: Record<string, Response> = {
+  '414': problemResponse('The URL is too long (`/problems/uri-too-long`)'),
+  '429': {
+    ...problemResponse('Over the rate limit of this key or address (`/problems/rate-limited`)'),
+    headers: { 'Retry-After': retryAfter },
+  },
+  '431': problemResponse('The headers are too large (`/problems/headers-too-large`)'),
+  '500': problemResponse('A bug: the error is logged and nothing of a command is written (`/problems/internal-error`)'),
+}
+const unauthorized = problemResponse('No API key, or one the ledger does not know (`/problems/unauthorized`)')
+const forbidden = problemResponse("The key's role is too small for this route (`/problems/forbidden`)")
+
+/**
+ * Every error is documented as problem+json (the zod transform says application/json),
+ * with the statuses keys and limits add, and each operation's security requirement.
+ */
+function withProblemResponses<Document>(document: Document, reads: 'open' | 'reader'): Document {
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {}
+  for (const methods of Object.values(paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const responses = operation.responses ?? {}
+      for (const [status, response] of Object.entries(responses)) {
+        if (Number(status) >= 400 && response.content) response.content = problemContent
+      }
+      const access: Access = accessOf({
+        method: method.toUpperCase() as 'GET',
+        schema: { ...(operation.tags ? { tags: operation.tags } : {}) },
+      })
+      const needsKey = access !== 'read' || reads === 'reader'
+      operation.security = needsKey ? [{ apiKey: [] }] : [{}, { apiKey: [] }]
+      operation.responses = {
+        ...responses,
+        '401': unauthorized,
+        ...(access === 'admin' || access === 'editor' ? { '403': forbidden } : {}),
+        ...everyOperation,
       }
     }
   }
