@@ -47,6 +47,7 @@ export const CommandHeaders = z.object({
     .meta({
       description:
         'The ETag last read: the command applies only if the entity is still at that version; `*`: only if it exists',
+      examples: ['"1"'],
     }),
   'idempotency-key': z
     .string()
@@ -54,10 +55,14 @@ export const CommandHeaders = z.object({
     .max(200)
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
     .optional()
-    .meta({ description: 'Makes retries safe: a repeated key with the same request answers the first result' }),
+    .meta({
+      description: 'Makes retries safe: a repeated key with the same request answers the first result',
+      examples: ['7f1c7e0e-register-ridge'],
+    }),
   'x-correlation-id': z.uuid().optional().meta({ description: 'Carried into the events this command records' }),
   traceparent: TraceParent.optional().meta({
     description: 'W3C trace context, carried into the events and their Kafka messages; started here when absent',
+    examples: ['00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
   }),
 })
 

@@ -128,6 +128,8 @@ export const problemPlugin = fp(
   async function problems(app: FastifyInstance) {
     const known = FindMyWay()
     app.addHook('onRoute', (route) => {
+      // The CORS preflight route answers OPTIONS on every path: it says nothing about which paths exist.
+      if (route.url.includes('*')) return
       for (const method of [route.method].flat().map((name) => name.toUpperCase() as HTTPMethod)) {
         if (!known.hasRoute(method, route.url)) known.on(method, route.url, () => undefined)
       }
@@ -139,14 +141,18 @@ export const problemPlugin = fp(
       if (error instanceof HttpProblem) reply.headers(error.headers)
       return sendProblem(reply, problem)
     })
-    app.setNotFoundHandler((request, reply) => {
+    // Answered before the body is parsed: a method the path does not take is a 405 whatever it sends.
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.is404) return
       const path = request.url.split('?')[0] ?? '/'
       const allowed = anyMethod.filter((method) => known.find(method, path) !== null)
-      if (allowed.length > 0) {
-        reply.header('allow', allowed.join(', '))
-        const detail = `${request.method} is not allowed on ${path}; it answers ${allowed.join(', ')}`
-        return sendProblem(reply, toProblem(new HttpProblem('method-not-allowed', detail), request.url))
-      }
+      if (allowed.length === 0) return
+      reply.header('allow', allowed.join(', '))
+      const detail = `${request.method} is not allowed on ${path}; it answers ${allowed.join(', ')}`
+      throw new HttpProblem('method-not-allowed', detail)
+    })
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/'
       const problem = toProblem(new HttpProblem('not-found', `No route ${request.method} ${path}`), request.url)
       return sendProblem(reply, problem)
     })

@@ -69,7 +69,7 @@ export async function registerOpenApi(app: FastifyInstance, options: { reads: 'o
     },
     transform: jsonSchemaTransform,
     transformObject: (document) =>
-      withProblemResponses(withResponseHeaders(jsonSchemaTransformObject(document)), options.reads),
+      withLinks(withProblemResponses(withResponseHeaders(jsonSchemaTransformObject(document)), options.reads)),
   })
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: true } })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
@@ -156,6 +156,34 @@ function withProblemResponses<Document>(document: Document, reads: 'open' | 'rea
         ...everyOperation,
       }
     }
+  }
+  return document
+}
+
+type LinkedOperation = Operation & { operationId?: string; responses?: Record<string, Response & { links?: object }> }
+
+/**
+ * Links from each create to the operations on the entity it created (`id` from the
+ * answer), so clients and stateful testers can follow a write to its reads and commands.
+ */
+function withLinks<Document>(document: Document): Document {
+  const paths = (document as { paths?: Record<string, Record<string, LinkedOperation>> }).paths ?? {}
+  for (const [path, methods] of Object.entries(paths)) {
+    const created = methods.post?.responses?.['201']
+    if (!created) continue
+    const links: Record<string, object> = {}
+    for (const [entityPath, entityMethods] of Object.entries(paths)) {
+      if (!entityPath.startsWith(`${path}/{id}`)) continue
+      for (const operation of Object.values(entityMethods)) {
+        if (operation.operationId) {
+          links[operation.operationId] = {
+            operationId: operation.operationId,
+            parameters: { id: '$response.body#/id' },
+          }
+        }
+      }
+    }
+    if (Object.keys(links).length > 0) created.links = links
   }
   return document
 }
