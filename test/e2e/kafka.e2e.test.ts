@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -81,16 +82,25 @@ const deposits = await service('services/deposits/src/main.ts')
 const deals = await service('services/deals/src/main.ts')
 const tradeFlows = await service('services/trade-flows/src/main.ts')
 let projection = await service('services/projection/src/main.ts')
+// The gateway takes its keys from the environment, as hashes only.
+const editorKey = `ree_${randomBytes(32).toString('base64url')}`
+const adminKey = `ree_${randomBytes(32).toString('base64url')}`
+const sha256 = (key: string) => createHash('sha256').update(key).digest('hex')
 const gateway = await service('services/gateway/src/main.ts', {
   DEPOSITS_URL: deposits.base,
   DEALS_URL: deals.base,
   TRADE_FLOWS_URL: tradeFlows.base,
+  API_KEYS: `e2e-editor:editor:${sha256(editorKey)},e2e-admin:admin:${sha256(adminKey)}`,
 })
 
 const register = (id: string) =>
   fetch(`${gateway.base}/v1/deposits`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': `register-${id}` },
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': `register-${id}`,
+      authorization: `Bearer ${editorKey}`,
+    },
     body: JSON.stringify({
       id,
       name: `Deposit ${id}`,
@@ -149,7 +159,7 @@ t.test('every context publishes to its own topic and the projection reads all of
   const post = (path: string, payload: object) =>
     fetch(`${gateway.base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${editorKey}` },
       body: JSON.stringify(payload),
     })
   const seed = (file: string, path: string) => {
@@ -288,7 +298,9 @@ t.test('a poison event goes to the DLQ and later events on its partition are sti
   await eventually(async () => (letters.length > 0 ? true : undefined), 20_000)
   await dlq.disconnect()
   t.match(letters[0], /not a ledger CloudEvent/)
-  const recorded = (await (await fetch(`${gateway.base}/v1/dead-letters`)).json()) as {
+  const recorded = (await (
+    await fetch(`${gateway.base}/v1/dead-letters`, { headers: { authorization: `Bearer ${adminKey}` } })
+  ).json()) as {
     items: Array<{ stream: string; error: string; position: string }>
   }
   t.match(

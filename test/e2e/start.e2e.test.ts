@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from '@ree/embedded'
@@ -66,18 +66,30 @@ t.test(
     )
     const docs = await fetch(`${first.base}/docs`)
     t.equal(docs.status, 200, 'Swagger UI answers')
-    const created = await fetch(`${first.base}/v1/deposits`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: 'kept-across-restarts',
-        name: 'Kept',
-        country: 'NO',
-        effectiveDate: '2025-01-01',
-        sources: [{ publisher: 'test' }],
-      }),
+    const editorKey = /^\s+editor\s+(ree_\S+)$/m.exec(first.output())?.[1]
+    const adminKey = /^\s+admin\s+(ree_\S+)$/m.exec(first.output())?.[1]
+    t.ok(editorKey && adminKey, 'the first start prints an editor and an admin key')
+    const keysFile = await readFile(resolve(root, dataDir, 'api-keys.json'), 'utf8')
+    t.notOk(keysFile.includes(editorKey ?? '-') || keysFile.includes(adminKey ?? '-'), 'the keys file holds no key')
+    t.equal((JSON.parse(keysFile) as { keys: unknown[] }).keys.length, 2, 'only their hashes')
+    const command = (headers: Record<string, string>) =>
+      fetch(`${first.base}/v1/deposits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({
+          id: 'kept-across-restarts',
+          name: 'Kept',
+          country: 'NO',
+          effectiveDate: '2025-01-01',
+          sources: [{ publisher: 'test' }],
+        }),
+      })
+    t.equal((await command({})).status, 401, 'a command without a key is refused')
+    t.equal((await command({ authorization: `Bearer ${editorKey}` })).status, 201, 'the printed editor key works')
+    const deadLetters = await fetch(`${first.base}/v1/dead-letters`, {
+      headers: { authorization: `Bearer ${adminKey}` },
     })
-    t.equal(created.status, 201)
+    t.equal(deadLetters.status, 200, 'the printed admin key works')
     const exited = exitOf(first.child)
     first.child.kill('SIGTERM')
     t.equal(await exited, 0, 'SIGTERM shuts down cleanly')
@@ -85,6 +97,7 @@ t.test(
     const second = await start()
     t.teardown(() => void second.child.kill('SIGKILL'))
     await readyWithin(second.base, 20_000)
+    t.notMatch(second.output(), /ree_/, 'a restart prints no key')
     const kept = await fetch(`${second.base}/v1/deposits/kept-across-restarts`)
     t.equal(kept.status, 200, 'data written before the restart is still there')
     const history = (await (await fetch(`${second.base}/v1/deposits/beylikova/history?limit=100`)).json()) as {

@@ -10,6 +10,7 @@ const notIso3166 = new Set(
 /** An assigned ISO 3166-1 alpha-2 code: one the ICU region table names, less the ones ISO does not assign. */
 export const CountryCode = z
   .string()
+  .max(2)
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. "US"')
   // zod runs the refinement even after the regex failed, and ICU throws on a code it cannot parse ("USA", "").
   .refine(
@@ -53,7 +54,7 @@ export const Source = z
       .min(1)
       .max(200)
       .meta({ description: 'Who published it', examples: ['USGS'] }),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000).optional(),
     title: z.string().min(1).max(500).optional(),
     publishedOn: IsoDate.optional(),
   })

@@ -66,6 +66,7 @@ export type DealParty = z.output<typeof DealParty>
 
 export const CurrencyCode = z
   .string()
+  .max(3)
   .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code in capitals, e.g. "USD"')
   .meta({ description: 'ISO 4217 currency code', examples: ['USD'] })
 

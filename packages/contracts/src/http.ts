@@ -33,6 +33,7 @@ export type CommandAccepted = z.infer<typeof CommandAccepted>
 /** W3C trace context (`traceparent`), version 00. */
 export const TraceParent = z
   .string()
+  .max(55)
   .regex(
     /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/,
     'must be a W3C traceparent, e.g. 00-<32 hex>-<16 hex>-01',
@@ -42,6 +43,7 @@ export const TraceParent = z
 export const CommandHeaders = z.object({
   'if-match': z
     .string()
+    .max(17)
     .regex(/^(?:"\d{1,15}"|\*)$/, 'must be a strong entity tag such as "3" (as sent in ETag), or *')
     .optional()
     .meta({

@@ -33,6 +33,7 @@ export const Money = z
     amount: z.number().min(MIN_QUANTITY).max(MAX_QUANTITY),
     currency: z
       .string()
+      .max(3)
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code in capitals, e.g. "USD"')
       .meta({ examples: ['USD'] }),
   })
@@ -42,6 +43,7 @@ export type Money = z.infer<typeof Money>
 
 export const HsCode = z
   .string()
+  .max(10)
   .regex(/^\d{4}(?:\.\d{2}){0,2}$/, 'must be a Harmonized System code such as "2846.90"')
   .meta({ description: 'Harmonized System code', examples: ['2846.90', '8505.11'] })
 

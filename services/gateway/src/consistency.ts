@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { z } from 'zod'
 
 export const ConsistencyQuery = z.object({
-  minVersion: z.coerce.number().int().positive().optional().meta({
+  minVersion: z.coerce.number().int().positive().max(2_147_483_647).optional().meta({
     description:
       'Read-your-writes: wait (up to 5 s) until the read model has reached this version, e.g. the streamVersion a command answered',
   }),
