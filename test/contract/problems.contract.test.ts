@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { problemCatalog } from '@ree/contracts'
+import { problemCatalog, timelineRules } from '@ree/contracts'
 import { dealRules } from '@ree/deals'
 import { depositRules } from '@ree/deposits'
 import { buildLedger } from '@ree/embedded'
@@ -27,7 +27,13 @@ async function sourceFiles(directory: string): Promise<string[]> {
 }
 
 t.test('every rule code of every decider is in the catalog', async (t) => {
-  for (const [decider, rules] of Object.entries({ depositRules, dealRules, shipmentRules, restrictionRules })) {
+  for (const [decider, rules] of Object.entries({
+    depositRules,
+    dealRules,
+    shipmentRules,
+    restrictionRules,
+    timelineRules,
+  })) {
     for (const code of Object.values(rules)) t.ok(catalog.has(code), `${decider}: ${code}`)
   }
 })

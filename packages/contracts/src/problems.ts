@@ -227,6 +227,18 @@ export const domainProblems = {
     'The restriction is already suspended.',
     'Send a new `until` to extend the suspension.',
   ),
+  'dated-before-creation': rule(
+    'A fact may not be dated before the entity was recorded as existing.',
+    'Date it on or after the date named in `detail`, or correct the recording first.',
+  ),
+  'event-not-found': problem(
+    404,
+    'No such event',
+    "No event with this id is in the entity's history.",
+    "Take the event id from the entity's `history`.",
+  ),
+  'already-retracted': rule('That event was already retracted.', 'Nothing to do: its retraction is in the history.'),
+  'retraction-not-retractable': rule('A retraction is not itself retracted.', 'To restore the fact, record it again.'),
   'restriction-not-suspended': rule('Only a suspended restriction can be reinstated.', 'Check the restriction status.'),
 } as const satisfies Record<string, ProblemDefinition>
 
