@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { addKeysToFile, revokeKeyInFile, Role } from '@ree/gateway'
+import { addKeysToFile, hashKey, revokeKeyInFile, Role } from '@ree/gateway'
 import { loadConfig } from '@ree/platform'
 import { z } from 'zod'
 
@@ -13,7 +13,14 @@ const file = resolve(root, config.API_KEYS_FILE ?? resolve(root, config.DATA_DIR
 const [command, ...args] = process.argv.slice(2)
 if (command === 'new' && args.length === 2) {
   const [issued] = await addKeysToFile(file, [{ role: Role.parse(args[0]), name: z.string().parse(args[1]) }])
-  process.stdout.write(`${issued?.role} key "${issued?.name}" (shown once, only its hash is kept): ${issued?.key}\n`)
+  if (!issued) throw new Error('no key was issued')
+  process.stdout.write(
+    [
+      `${issued.role} key "${issued.name}", shown this once (only its hash is kept, in the keys file): ${issued.key}`,
+      `the same key as an API_KEYS entry, for a gateway configured by environment: ${issued.name}:${issued.role}:${hashKey(issued.key)}`,
+      '',
+    ].join('\n'),
+  )
 } else if (command === 'revoke' && args.length === 1) {
   const removed = await revokeKeyInFile(file, args[0] ?? '')
   process.stdout.write(removed ? `key "${args[0]}" revoked\n` : `no key named "${args[0]}"\n`)
