@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { buildLedger } from '@ree/embedded'
-import { createTestDatabase } from '@ree/testing'
+import { createTestDatabase, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
@@ -10,7 +10,8 @@ t.teardown(async () => {
   await ledger.close()
   await db.drop()
 })
-const api = ledger.gateway
+// An admin key: these tests read the Operations routes too (roles are tested in trust.e2e.test.ts).
+const api = withApiKey(ledger.gateway, ledger.keys.issue('admin', 'test-client'))
 
 /** Fresh ids, so the test owns what it asserts on. */
 const run = randomUUID().slice(0, 8)
