@@ -32,7 +32,6 @@ export {
   PROBLEM_CONTENT_TYPE,
   type ProblemBody,
   type ProblemCode,
-  problemKinds,
   problemPlugin,
   problemType,
   toProblem,

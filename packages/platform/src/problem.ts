@@ -11,9 +11,7 @@ export { problemType }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
-/** The HTTP problems by code (`/problems/<code>`); the catalog in contracts declares them once. */
-export const problemKinds = httpProblems
-
+/** The HTTP problems by code (`/problems/<code>`), as the catalog in contracts declares them. */
 export type ProblemCode = HttpProblemCode
 
 export interface ProblemBody {
@@ -51,8 +49,8 @@ export function toProblem(error: unknown, instance: string): ProblemBody {
   const at = instance.length <= 1024 ? { instance } : {}
   const make = (code: ProblemCode, detail: string, extra: Partial<ProblemBody> = {}): ProblemBody => ({
     type: problemType(code),
-    title: problemKinds[code].title,
-    status: problemKinds[code].status,
+    title: httpProblems[code].title,
+    status: httpProblems[code].status,
     detail,
     ...at,
     ...extra,

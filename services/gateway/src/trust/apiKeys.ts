@@ -101,10 +101,6 @@ export class KeyStore {
     return key
   }
 
-  get size(): number {
-    return this.#byHash.size
-  }
-
   close(): void {
     if (this.#file) unwatchFile(this.#file)
   }

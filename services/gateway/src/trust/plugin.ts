@@ -12,10 +12,6 @@ declare module 'fastify' {
     /** The key's principal; undefined when no key was sent, null when the key is not known. */
     principal: Principal | null | undefined
   }
-  interface FastifyContextConfig {
-    /** Who may call the route; see `accessOf`. */
-    access?: Access
-  }
 }
 
 /** `public`: anyone (docs, specs, health); `read`: anyone, or `reader` keys when reads are closed. */
@@ -39,11 +35,9 @@ const MAX_URL_LENGTH = 4096
 /**
  * Documented routes under the Operations tag are the admin surface; other documented
  * reads are `read`, other methods are commands (`editor`); undocumented routes (docs,
- * specs, health, problem pages) are public. A route's `config.access` overrides.
+ * specs, health, problem pages) are public.
  */
-export function accessOf(route: Pick<RouteOptions, 'method' | 'schema' | 'config'>): Access {
-  const declared = (route.config as { access?: Access } | undefined)?.access
-  if (declared) return declared
+export function accessOf(route: Pick<RouteOptions, 'method' | 'schema'>): Access {
   const schema = route.schema as { hide?: boolean; tags?: string[] } | undefined
   if (!schema || schema.hide) return 'public'
   if (schema.tags?.includes('Operations')) return 'admin'
