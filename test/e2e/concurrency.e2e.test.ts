@@ -93,4 +93,9 @@ t.test('the stream has the accepted commands’ events, versions without gaps, a
   const read = await api.inject(`/v1/deposits/${id}?minVersion=${accepted.length}`)
   t.equal(read.statusCode, 200)
   t.equal(read.json().version, accepted.length, 'the read model reached the last accepted version')
+  t.equal(
+    read.json().resourceEstimates.length,
+    accepted.length - 1,
+    'the state holds every accepted estimate, and only those',
+  )
 })
