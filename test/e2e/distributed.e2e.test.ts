@@ -112,10 +112,11 @@ t.test('a service with a bad environment refuses to start and names the variable
 t.test('the gateway answers 503 problem+json when the write service is down', async (t) => {
   const gateway = await service('services/gateway/src/main.ts', {
     DEPOSITS_URL: `http://127.0.0.1:${await freePort()}`,
+    API_KEYS,
   })
   const response = await fetch(`${gateway}/v1/deposits`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({
       name: 'Nowhere',
       country: 'SE',
