@@ -91,7 +91,11 @@ async function service(entry: string, env: Record<string, string> = {}) {
   children.add(child)
   const base = `http://127.0.0.1:${port}`
   await eventually(
-    () => fetch(`${base}/health/ready`).then((response) => (response.status === 200 ? true : undefined), () => undefined),
+    () =>
+      fetch(`${base}/health/ready`).then(
+        (response) => (response.status === 200 ? true : undefined),
+        () => undefined,
+      ),
     30_000,
   )
   return { base, child }
@@ -127,38 +131,53 @@ const inReadModel = (id: string) =>
   eventually(async () => ((await fetch(`${gateway.base}/v1/deposits/${id}`)).status === 200 ? true : undefined), 30_000)
 const metricsOf = async (base: string) => parseMetrics(await (await fetch(`${base}/metrics`)).text())
 
-t.test('one trace runs from the HTTP request through the write service, the outbox and Kafka into the projection', async (t) => {
-  t.equal(await register('ops-traced'), 201)
-  const stored = await db.pool.query<{ traceparent: string }>(
-    `SELECT traceparent FROM deposits.events WHERE subject = 'ops-traced'`,
-  )
-  const traceId = stored.rows[0]?.traceparent.split('-')[1] ?? ''
-  t.match(traceId, /^[0-9a-f]{32}$/, 'the event carries the trace')
-  const expected = [
-    ['gateway', 'POST'],
-    ['deposits', 'POST'],
-    ['deposits', `publish ${depositsContext.topic}`],
-    ['projection', 'project ree.deposit.registered.v1'],
-    ['projection', 'pg.query'],
-  ]
-  const trace = await eventually(async () => {
-    const inTrace = spans.filter((span) => span.traceId === traceId)
-    const complete = expected.every(([service, name]) =>
-      inTrace.some((span) => span.service === service && span.name.startsWith(name ?? '')),
+t.test(
+  'one trace runs from the HTTP request through the write service, the outbox and Kafka into the projection',
+  async (t) => {
+    t.equal(await register('ops-traced'), 201)
+    const stored = await db.pool.query<{ traceparent: string }>(
+      `SELECT traceparent FROM deposits.events WHERE subject = 'ops-traced'`,
     )
-    return complete ? inTrace : undefined
-  }, 30_000).catch(() => spans.filter((span) => span.traceId === traceId))
-  const names = (service: string) => trace.filter((span) => span.service === service).map((span) => span.name)
-  t.ok(names('gateway').some((name) => name.startsWith('POST')), 'the gateway received the request')
-  t.ok(names('deposits').some((name) => name.startsWith('POST')), 'the write service handled the command')
-  t.ok(names('deposits').some((name) => name.startsWith('pg.query')), 'and appended it')
-  t.ok(names('deposits').includes(`publish ${depositsContext.topic}`), 'the relay published it to Kafka')
-  t.ok(names('projection').includes('project ree.deposit.registered.v1'), 'the projection applied it')
-  t.ok(names('projection').some((name) => name.startsWith('pg.query')), 'writing the read models')
-  const ids = new Set(trace.map((span) => span.spanId))
-  const project = trace.find((span) => span.name === 'project ree.deposit.registered.v1')
-  t.ok(project?.parentSpanId && ids.has(project.parentSpanId), 'as a child of a span of the same trace')
-})
+    const traceId = stored.rows[0]?.traceparent.split('-')[1] ?? ''
+    t.match(traceId, /^[0-9a-f]{32}$/, 'the event carries the trace')
+    const expected = [
+      ['gateway', 'POST'],
+      ['deposits', 'POST'],
+      ['deposits', `publish ${depositsContext.topic}`],
+      ['projection', 'project ree.deposit.registered.v1'],
+      ['projection', 'pg.query'],
+    ]
+    const trace = await eventually(async () => {
+      const inTrace = spans.filter((span) => span.traceId === traceId)
+      const complete = expected.every(([service, name]) =>
+        inTrace.some((span) => span.service === service && span.name.startsWith(name ?? '')),
+      )
+      return complete ? inTrace : undefined
+    }, 30_000).catch(() => spans.filter((span) => span.traceId === traceId))
+    const names = (service: string) => trace.filter((span) => span.service === service).map((span) => span.name)
+    t.ok(
+      names('gateway').some((name) => name.startsWith('POST')),
+      'the gateway received the request',
+    )
+    t.ok(
+      names('deposits').some((name) => name.startsWith('POST')),
+      'the write service handled the command',
+    )
+    t.ok(
+      names('deposits').some((name) => name.startsWith('pg.query')),
+      'and appended it',
+    )
+    t.ok(names('deposits').includes(`publish ${depositsContext.topic}`), 'the relay published it to Kafka')
+    t.ok(names('projection').includes('project ree.deposit.registered.v1'), 'the projection applied it')
+    t.ok(
+      names('projection').some((name) => name.startsWith('pg.query')),
+      'writing the read models',
+    )
+    const ids = new Set(trace.map((span) => span.spanId))
+    const project = trace.find((span) => span.name === 'project ree.deposit.registered.v1')
+    t.ok(project?.parentSpanId && ids.has(project.parentSpanId), 'as a child of a span of the same trace')
+  },
+)
 
 t.test("the group's offsets committed on the broker equal the positions the projection applied", async (t) => {
   for (let n = 0; n < 12; n++) t.equal(await register(`ops-offsets-${n}`), 201)

@@ -1,5 +1,5 @@
 import { buildLedger } from '@ree/embedded'
-import { createTestDatabase, eventually, metricValue, parseMetrics } from '@ree/testing'
+import { createTestDatabase, eventually, metricValue, parseMetrics, withApiKey } from '@ree/testing'
 import { readModelsLockKey } from '@ree/transport'
 import pg from 'pg'
 import { pino } from 'pino'
@@ -7,7 +7,8 @@ import t from 'tap'
 
 const db = await createTestDatabase()
 const ledger = await buildLedger({ databaseUrl: db.url, logger: pino({ level: 'silent' }), maxLag: 3 })
-const api = ledger.gateway
+// An admin key: these tests use the Operations and Admin routes too (roles are tested in trust.e2e.test.ts).
+const api = withApiKey(ledger.gateway, ledger.keys.issue('admin', 'test-client'))
 t.teardown(async () => {
   await ledger.close()
   await db.drop()
@@ -64,7 +65,9 @@ t.test('/metrics exposes commands by outcome, events, HTTP durations, waits and 
   t.equal(value(families, 'http_request_duration_seconds_count', created), 2, 'HTTP durations by route and status')
   t.equal(value(families, 'http_request_duration_seconds_bucket', { ...created, le: '+Inf' }), 2, 'as a histogram')
   t.ok(
-    families.some((sample) => sample.name === 'http_request_duration_seconds_count' && sample.labels.status_code === '412'),
+    families.some(
+      (sample) => sample.name === 'http_request_duration_seconds_count' && sample.labels.status_code === '412',
+    ),
     'refusals have their own series',
   )
   t.same(
@@ -144,7 +147,9 @@ t.test('a dead letter replayed after its cause is fixed lets its entity catch up
   })
   t.equal(operators.statusCode, 200)
   const letters = await eventually(async () => {
-    const page = (await api.inject('/v1/dead-letters?limit=10')).json() as { items: Array<{ id: number; error: string }> }
+    const page = (await api.inject('/v1/dead-letters?limit=10')).json() as {
+      items: Array<{ id: number; error: string }>
+    }
     return page.items.length === 2 ? page.items : undefined
   }, 20_000)
   t.match(letters, [{ error: /version/ }, { error: /ops-frozen is refused/ }], 'the second follows the first')

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildLedger, loadSeeds } from '@ree/embedded'
-import { createTestDatabase, eventually } from '@ree/testing'
+import { createTestDatabase, eventually, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
@@ -56,7 +56,8 @@ t.teardown(async () => {
   await ledger.close()
   await db.drop()
 })
-const api = ledger.gateway
+// An admin key: these tests use the Operations and Admin routes too (roles are tested in trust.e2e.test.ts).
+const api = withApiKey(ledger.gateway, ledger.keys.issue('admin', 'test-client'))
 const countStoredEvents = async () => {
   let total = 0
   for (const table of eventTables) {
@@ -297,7 +298,7 @@ t.test('new commands on upgraded entities are accepted', async (t) => {
 
 t.test('the seeds load at start as they do on `pnpm start`: none applied twice, every change reported', async (t) => {
   const before = await countStoredEvents()
-  const seeded = await loadSeeds(api, resolve(import.meta.dirname, '../../seeds'))
+  const seeded = await loadSeeds(ledger.gateway, resolve(import.meta.dirname, '../../seeds'), ledger.seedKey)
   const oldKeys = new Set(
     ['deposits', 'deals', 'trade_flows'].flatMap((schema) =>
       (rows[`${schema}.idempotency_keys`] ?? [])

@@ -1,14 +1,15 @@
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { buildLedger, loadSeeds } from '@ree/embedded'
-import { createTestDatabase, eventually, metricValue, parseMetrics } from '@ree/testing'
+import { createTestDatabase, eventually, metricValue, parseMetrics, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
 t.setTimeout(240_000)
 const db = await createTestDatabase()
 const ledger = await buildLedger({ databaseUrl: db.url, logger: pino({ level: 'silent' }) })
-const api = ledger.gateway
+// An admin key: these tests use the Operations and Admin routes too (roles are tested in trust.e2e.test.ts).
+const api = withApiKey(ledger.gateway, ledger.keys.issue('admin', 'test-client'))
 t.teardown(async () => {
   await ledger.close()
   await db.drop()
@@ -76,7 +77,7 @@ async function rebuild(name: string): Promise<RebuildStatus> {
   return final
 }
 
-await loadSeeds(api, resolve(import.meta.dirname, '../../seeds'))
+await loadSeeds(ledger.gateway, resolve(import.meta.dirname, '../../seeds'), ledger.seedKey)
 for (let n = 0; n < 300; n++) {
   const response = await register(`rebuild-${n}`)
   if (response.statusCode !== 201) throw new Error(`setup: rebuild-${n} answered ${response.statusCode}`)

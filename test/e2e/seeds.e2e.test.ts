@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildLedger, loadSeeds } from '@ree/embedded'
-import { createTestDatabase } from '@ree/testing'
+import { createTestDatabase, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
@@ -30,8 +30,9 @@ t.teardown(async () => {
   await ledger.close()
   await db.drop()
 })
-const seeded = await loadSeeds(ledger.gateway, directory)
-const api = ledger.gateway
+const seeded = await loadSeeds(ledger.gateway, directory, ledger.seedKey)
+// An admin key: these tests use the Operations and Admin routes too (roles are tested in trust.e2e.test.ts).
+const api = withApiKey(ledger.gateway, ledger.keys.issue('admin', 'test-client'))
 const get = async (url: string) => {
   const response = await api.inject(url)
   return { status: response.statusCode, body: response.json() }
@@ -53,7 +54,7 @@ const deposit = async (id: string, asOf?: string) =>
 
 t.test('every seed loads on an empty ledger with no refusal, and loading again appends nothing', async (t) => {
   t.same(seeded, { applied: seeds.length, replayed: 0, changed: [], refused: [] }, `${seeds.length} seeds applied`)
-  const again = await loadSeeds(api, directory)
+  const again = await loadSeeds(ledger.gateway, directory, ledger.seedKey)
   t.same(again, { applied: 0, replayed: seeds.length, changed: [], refused: [] }, 'a second load replays every key')
 })
 

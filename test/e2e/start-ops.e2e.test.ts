@@ -45,7 +45,10 @@ async function ready(ledger: ReturnType<typeof start>) {
   void ledger.exited.then(() => (exited = true))
   await eventually(async () => {
     if (exited) throw new Error(`the ledger exited: ${ledger.output.stderr}${ledger.output.stdout}`)
-    return fetch(`${ledger.base}/health/ready`).then((r) => (r.status === 200 ? true : undefined), () => undefined)
+    return fetch(`${ledger.base}/health/ready`).then(
+      (r) => (r.status === 200 ? true : undefined),
+      () => undefined,
+    )
   }, 60_000).catch((error: Error) => {
     throw new Error(`${error.message}\n${ledger.output.stderr.slice(-2000)}`)
   })
@@ -80,7 +83,10 @@ t.test('two ledgers started at once with different PORTs both come up, with a fe
 
   const second = start({ PORT: String(await freePort()), DATA_DIR: a.dataDir, LOG_FORMAT: 'text' })
   t.equal(await second.exited, 1, 'a third on the data directory of the first cannot share it')
-  t.match(second.output.stderr.trim(), /^Rare Earth Ledger could not start: the data directory .* is in use by another PostgreSQL \(pid \d+\); stop that ledger, or set DATA_DIR to start a second one$/)
+  t.match(
+    second.output.stderr.trim(),
+    /^Rare Earth Ledger could not start: the data directory .* is in use by another PostgreSQL \(pid \d+\); stop that ledger, or set DATA_DIR to start a second one$/,
+  )
   for (const ledger of [a, b]) {
     ledger.child.kill('SIGTERM')
     t.equal(await ledger.exited, 0)
@@ -91,7 +97,10 @@ t.test('a start that cannot come up says why in one line', async (t) => {
   const held = await holdPort()
   t.teardown(held.release)
   const cases = [
-    { env: { PORT: String(held.port) }, says: new RegExp(`port ${held.port} on 127\\.0\\.0\\.1 is already in use; set PORT`) },
+    {
+      env: { PORT: String(held.port) },
+      says: new RegExp(`port ${held.port} on 127\\.0\\.0\\.1 is already in use; set PORT`),
+    },
     {
       env: { PORT: String(await freePort()), EMBEDDED_POSTGRES_PORT: String(held.port) },
       says: new RegExp(`port ${held.port} for embedded PostgreSQL is already in use; set EMBEDDED_POSTGRES_PORT`),

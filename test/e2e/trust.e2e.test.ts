@@ -79,7 +79,7 @@ t.test('the authorization matrix: every documented route × no key, bad key, rea
     admin: bearer(admin?.key),
   }
   for (const { path, method, operation } of operations) {
-    const admin = operation.tags?.includes('Operations')
+    const admin = operation.tags?.some((tag) => tag === 'Operations' || tag === 'Admin')
     const command = method === 'POST'
     const needed = admin ? 'admin' : command ? 'editor' : 'read'
     for (const [caller, headers] of Object.entries(callers)) {

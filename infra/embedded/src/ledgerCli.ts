@@ -9,14 +9,22 @@ import { z } from 'zod'
  *   dead-letters replay --entity <id>   re-apply every unresolved one of an entity
  *   rebuild <read-model>                rebuild deposits, deals, shipments, restrictions or all
  */
-const config = loadConfig(z.object({ GATEWAY_URL: z.url().default('http://127.0.0.1:3000') }), process.env)
+const config = loadConfig(
+  z.object({
+    GATEWAY_URL: z.url().default('http://127.0.0.1:3000'),
+    API_KEY: z.string().min(1).meta({ description: 'An admin key of that gateway' }),
+  }),
+  process.env,
+)
+const authorization = `Bearer ${config.API_KEY}`
 const usage =
   'usage: pnpm ledger dead-letters replay <id> | dead-letters replay --entity <entity id> | rebuild <deposits|deals|shipments|restrictions|all>'
 
 async function post(path: string, body?: object): Promise<{ status: number; body: unknown }> {
   const response = await fetch(new URL(path, config.GATEWAY_URL), {
     method: 'POST',
-    ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    headers: { authorization, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
   })
   return { status: response.status, body: await response.json() }
 }
@@ -28,7 +36,9 @@ async function rebuild(name: string): Promise<number> {
   const { id } = started.body as { id: string }
   for (;;) {
     await sleep(500)
-    const response = await fetch(new URL(`/v1/admin/rebuilds/${id}`, config.GATEWAY_URL))
+    const response = await fetch(new URL(`/v1/admin/rebuilds/${id}`, config.GATEWAY_URL), {
+      headers: { authorization },
+    })
     const status = (await response.json()) as { phase: string; events: number; eventsPerSecond: number; error?: string }
     process.stdout.write(`${status.phase}: ${status.events} events, ${status.eventsPerSecond} events/s\n`)
     if (status.phase === 'done') return 0

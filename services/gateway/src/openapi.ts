@@ -17,7 +17,7 @@ stream version and an \`ETag\`; send it back as \`If-Match\` for optimistic conc
 ## API keys
 
 Send \`Authorization: Bearer <key>\` ("Authorize" above). Keys have a role: \`reader\`, \`editor\`
-(every command) or \`admin\` (the Operations routes). Reads need no key unless the ledger is
+(every command) or \`admin\` (the Operations and Admin routes). Reads need no key unless the ledger is
 configured so (\`READ_ACCESS=reader\`). A missing or unknown key is a 401, too small a role a 403.
 Each key, and each address sending no key, has a rate limit per minute: past it, 429 with
 \`Retry-After\`.
@@ -49,7 +49,10 @@ export async function registerOpenApi(app: FastifyInstance, options: { reads: 'o
       tags: [
         { name: 'Deposits', description: 'Deposits, their estimates, stages and production' },
         { name: 'Operations', description: 'What the people who run the ledger need to see' },
-        { name: 'Admin', description: 'What the people who run the ledger can do: replay dead letters, rebuild read models' },
+        {
+          name: 'Admin',
+          description: 'What the people who run the ledger can do: replay dead letters, rebuild read models',
+        },
         {
           name: 'Deals',
           description:

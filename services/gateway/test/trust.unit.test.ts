@@ -31,6 +31,7 @@ t.test('who may call a route follows from how it is documented', async (t) => {
   t.equal(accessOf({ method: 'GET', schema: { tags: ['Deposits'] } }), 'read')
   t.equal(accessOf({ method: 'POST', schema: { tags: ['Deposits'] } }), 'editor')
   t.equal(accessOf({ method: 'GET', schema: { tags: ['Operations'] } }), 'admin')
+  t.equal(accessOf({ method: 'POST', schema: { tags: ['Admin'] } }), 'admin')
 })
 
 t.test('a key issued in-process is known only to that store', async (t) => {

@@ -32,15 +32,18 @@ export interface TrustOptions {
 /** The longest request URL answered; longer ones are a 414 (Node alone would take up to 16 KiB). */
 const MAX_URL_LENGTH = 4096
 
+/** The tags of the admin surface. */
+const adminTags = ['Operations', 'Admin']
+
 /**
- * Documented routes under the Operations tag are the admin surface; other documented
+ * Documented routes under the Operations and Admin tags are the admin surface; other documented
  * reads are `read`, other methods are commands (`editor`); undocumented routes (docs,
  * specs, health, problem pages) are public.
  */
 export function accessOf(route: Pick<RouteOptions, 'method' | 'schema'>): Access {
   const schema = route.schema as { hide?: boolean; tags?: string[] } | undefined
   if (!schema || schema.hide) return 'public'
-  if (schema.tags?.includes('Operations')) return 'admin'
+  if (schema.tags?.some((tag) => adminTags.includes(tag))) return 'admin'
   const methods = [route.method].flat()
   return methods.every((method) => method === 'GET' || method === 'HEAD') ? 'read' : 'editor'
 }

@@ -16,7 +16,14 @@ const ReplayResult = z
   })
   .meta({
     id: 'DeadLetterReplay',
-    example: { applied: 2, failed: 0, outcomes: [{ id: 7, outcome: 'applied' }, { id: 9, outcome: 'applied' }] },
+    example: {
+      applied: 2,
+      failed: 0,
+      outcomes: [
+        { id: 7, outcome: 'applied' },
+        { id: 9, outcome: 'applied' },
+      ],
+    },
   })
 
 const errors = { 400: Problem, 404: Problem }
@@ -59,12 +66,14 @@ export function adminDeadLetterRoutes(options: { pool: pg.Pool }): FastifyPlugin
         schema: {
           tags: ['Admin'],
           operationId: 'replayDeadLettersOfEntity',
-          summary: "Re-apply every unresolved dead letter of one entity, in stream order (admin)",
+          summary: 'Re-apply every unresolved dead letter of one entity, in stream order (admin)',
           description:
             'A dead letter freezes its entity: later events follow it into the dead letters. Replaying them all, oldest version first, lets the entity catch up. Stops at the first that fails again.',
-          body: z.object({
-            subject: z.string().min(1).max(200).meta({ description: 'The entity id (the CloudEvent subject)' }),
-          }).meta({ example: { subject: 'mountain-pass' } }),
+          body: z
+            .object({
+              subject: z.string().min(1).max(200).meta({ description: 'The entity id (the CloudEvent subject)' }),
+            })
+            .meta({ example: { subject: 'mountain-pass' } }),
           response: { 200: ReplayResult, ...errors },
         },
       },

@@ -24,7 +24,10 @@ const Rebuild = z
     readModel: ReadModelName,
     phase: z.enum(['replaying', 'copying', 'switching', 'done', 'failed']),
     events: z.number().int().meta({ description: 'Events applied so far' }),
-    failed: z.number().int().meta({ description: 'Events that could not be applied (left out, as the projection does)' }),
+    failed: z
+      .number()
+      .int()
+      .meta({ description: 'Events that could not be applied (left out, as the projection does)' }),
     eventsPerSecond: z.number().int(),
     tables: z.array(z.string()).meta({ description: 'The tables switched over' }),
     startedAt: z.string(),
@@ -120,11 +123,10 @@ export function adminRebuildRoutes(options: { pool: pg.Pool; logger: FastifyBase
       ...(prefixes ? { tablePrefixes: prefixes } : {}),
       logger: options.logger.child({ rebuild: rebuild.id, readModel: name }),
       onProgress: update,
+    }).then(finish, (error: Error) => {
+      options.logger.error({ err: error, rebuild: rebuild.id }, 'rebuild failed; the live read models are untouched')
+      finish({ phase: 'failed', error: error.message })
     })
-      .then(finish, (error: Error) => {
-        options.logger.error({ err: error, rebuild: rebuild.id }, 'rebuild failed; the live read models are untouched')
-        finish({ phase: 'failed', error: error.message })
-      })
     return { ...rebuild }
   }
 }
