@@ -7,7 +7,12 @@ import t from 'tap'
 
 t.setTimeout(240_000)
 const db = await createTestDatabase()
-const ledger = await buildLedger({ databaseUrl: db.url, logger: pino({ level: 'silent' }) })
+const ledger = await buildLedger({
+  databaseUrl: db.url,
+  logger: pino({ level: 'silent' }),
+  // One client sending thousands of requests: the rate limits are tested in trust.e2e.test.ts.
+  trust: { rateLimit: { perKey: 1_000_000, perAddress: 1_000_000 } },
+})
 // An admin key: these tests use the Operations and Admin routes too (roles are tested in trust.e2e.test.ts).
 const api = withApiKey(ledger.gateway, ledger.keys.issue('admin', 'test-client'))
 t.teardown(async () => {
