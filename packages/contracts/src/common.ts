@@ -54,7 +54,10 @@ export const Source = z
       .min(1)
       .max(200)
       .meta({ description: 'Who published it', examples: ['USGS'] }),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000).optional(),
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+      .max(2000)
+      .optional(),
     title: z.string().min(1).max(500).optional(),
     publishedOn: IsoDate.optional(),
   })

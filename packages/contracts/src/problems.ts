@@ -168,12 +168,8 @@ export const domainProblems = {
   ),
   'not-a-reversal': rule('A stage reversal must move to an earlier stage.', 'Use `stage-advances` to move forward.'),
   'production-before-construction': rule(
-    'Production is recorded only for a deposit at construction or production.',
-    'Advance the deposit first.',
-  ),
-  'dated-before-current-stage': rule(
-    'A stage change may not be dated before the stage it follows.',
-    'Date it on or after the current stage date named in `detail`.',
+    'Production is recorded only where the deposit stands at construction or later on the timeline, at the report\'s date.',
+    'Record the construction start (it may be dated in the past) or date the report later.',
   ),
   'operators-unchanged': rule('The operators named are already the operators.', 'Send only a change of operators.'),
   'deal-already-recorded': exists('deal'),
@@ -196,10 +192,6 @@ export const domainProblems = {
   'milestone-on-terminated-deal': rule('A terminated deal takes no milestones.', 'Check the deal id.'),
   'milestone-on-denied-deal': rule('A denied deal takes no milestones.', 'Record a new report first.'),
   'amendment-changes-nothing': rule('Every term named already has that value.', 'Send only the terms that change.'),
-  'dated-before-current-status': rule(
-    'A status change may not be dated before the status it follows.',
-    'Date it on or after the current status date named in `detail`.',
-  ),
   'shipment-already-recorded': exists('shipment'),
   'shipment-not-found': missing('shipment'),
   'shipment-already-shipped': rule('The shipment has already shipped.', 'Record its delivery or cancellation.'),

@@ -37,7 +37,12 @@ export interface CommandRouterOptions<
   toCommand: (name: string, id: string, data: Record<string, unknown>) => Command
   /** How many years ahead an effective date may lie (an announced change); default 2. */
   horizonYears?: number | undefined
+  /** True when a relay publishes the outbox (distributed mode): each command then writes its outbox rows. */
+  relaysOutbox?: boolean | undefined
 }
+
+/** What a write service's deployment decides for its command routes. */
+export type CommandSettings = Pick<CommandRouterOptions<never, never, never>, 'horizonYears' | 'relaysOutbox'>
 
 const IdParams = z.object({ id: Slug })
 const errorResponses = { 400: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem }
@@ -82,25 +87,25 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
           const context = commandContext(request)
           const result = await countedCommand({ service: options.context.name, command: route.name }, () =>
             handleCommand({
-            pool: options.pool,
-            context: options.context,
-            decider: options.decider,
-            streamId: options.streamId(id),
-            subject: id,
-            command:
-              route.name === 'RetractFact'
-                ? { type: 'RetractFact', data: data as RetractFact['data'] }
-                : options.toCommand(route.name, id, data),
-            metadata: {
-              effectiveDate,
-              correlationId: context.correlationId,
-              causationId: context.causationId,
-              traceparent: context.traceparent,
-            },
-            ifMatch: context.ifMatch,
-            idempotency: context.idempotency,
-            outbox: request.server.relaysOutbox === true,
-          }),
+              pool: options.pool,
+              context: options.context,
+              decider: options.decider,
+              streamId: options.streamId(id),
+              subject: id,
+              command:
+                route.name === 'RetractFact'
+                  ? { type: 'RetractFact', data: data as RetractFact['data'] }
+                  : options.toCommand(route.name, id, data),
+              metadata: {
+                effectiveDate,
+                correlationId: context.correlationId,
+                causationId: context.causationId,
+                traceparent: context.traceparent,
+              },
+              ifMatch: context.ifMatch,
+              idempotency: context.idempotency,
+              outbox: options.relaysOutbox === true,
+            }),
           )
           request.log.info({ command: route.name, id, streamVersion: result.streamVersion }, 'command handled')
           return replyAccepted(reply, { id, result, ...(route.creates ? { location: options.location(id) } : {}) })
@@ -124,4 +129,15 @@ function refuseBeyondHorizon(effectiveDate: string | undefined, years: number): 
   throw new HttpProblem('validation-failed', `body.effectiveDate ${message}`, {
     errors: [{ field: 'body.effectiveDate', message }],
   })
+}
+
+/** The command settings among a write service's deps, with only the ones that are set. */
+export function settingsOf(deps: {
+  horizonYears?: number | undefined
+  relaysOutbox?: boolean | undefined
+}): CommandSettings {
+  return {
+    ...(deps.horizonYears === undefined ? {} : { horizonYears: deps.horizonYears }),
+    ...(deps.relaysOutbox === undefined ? {} : { relaysOutbox: deps.relaysOutbox }),
+  }
 }

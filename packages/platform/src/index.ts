@@ -1,4 +1,4 @@
-export { type CommandRouterOptions, commandRouter } from './commandRouter.ts'
+export { type CommandRouterOptions, type CommandSettings, commandRouter, settingsOf } from './commandRouter.ts'
 export { type CommandRequestContext, commandContext, replyAccepted } from './commands.ts'
 export { countedCommand } from './commandOutcome.ts'
 export {

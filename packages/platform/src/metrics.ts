@@ -64,7 +64,9 @@ const probedGauges = {
 export type ProbedGauge = keyof typeof probedGauges
 
 const probes = new Map<ProbedGauge, Set<Probe>>()
-for (const [name, definition] of Object.entries(probedGauges) as Array<[ProbedGauge, (typeof probedGauges)[ProbedGauge]]>) {
+for (const [name, definition] of Object.entries(probedGauges) as Array<
+  [ProbedGauge, (typeof probedGauges)[ProbedGauge]]
+>) {
   probes.set(name, new Set())
   new client.Gauge({
     name,

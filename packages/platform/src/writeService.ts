@@ -3,20 +3,21 @@ import { outboxBacklog, relayToKafka } from '@ree/transport'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
 import { z } from 'zod'
-import { EffectiveDateHorizonYears, KafkaBrokers, KafkaPartitions, LogFormat, LogLevel, Port, PostgresUrl } from './config.ts'
+import {
+  EffectiveDateHorizonYears,
+  KafkaBrokers,
+  KafkaPartitions,
+  LogFormat,
+  LogLevel,
+  Port,
+  PostgresUrl,
+} from './config.ts'
 import { createPool } from './database.ts'
 import { createLogger } from './logger.ts'
 import { addProbe } from './metrics.ts'
 import type { Server } from './server.ts'
 import { closeOnSignals } from './shutdown.ts'
 import { listenOrExplain } from './start.ts'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** True when a relay publishes this service's outbox; otherwise commands write no outbox rows. */
-    relaysOutbox?: boolean
-  }
-}
 
 /** The environment of a write service; with `KAFKA_BROKERS` set, its outbox is relayed to Kafka. */
 export const WriteServiceConfig = (defaultPort: number) =>
@@ -43,12 +44,22 @@ export type WriteServiceConfig = z.output<ReturnType<typeof WriteServiceConfig>>
 export async function runWriteService(options: {
   context: ContextDefinition
   config: WriteServiceConfig
-  buildApp: (deps: { pool: pg.Pool; logger: FastifyBaseLogger; horizonYears: number }) => Promise<Server>
+  buildApp: (deps: {
+    pool: pg.Pool
+    logger: FastifyBaseLogger
+    horizonYears: number
+    relaysOutbox: boolean
+  }) => Promise<Server>
 }): Promise<void> {
   const { context, config } = options
   const logger = createLogger(context.name, config)
   const pool = createPool(config.DATABASE_URL, logger)
-  const app = await options.buildApp({ pool, logger, horizonYears: config.EFFECTIVE_DATE_HORIZON_YEARS })
+  const app = await options.buildApp({
+    pool,
+    logger,
+    horizonYears: config.EFFECTIVE_DATE_HORIZON_YEARS,
+    relaysOutbox: config.KAFKA_BROKERS !== undefined,
+  })
   const kafka = config.KAFKA_BROKERS
     ? await relayToKafka({
         pool,
@@ -64,7 +75,6 @@ export async function runWriteService(options: {
     : undefined
   const removeProbes: Array<() => void> = []
   if (kafka) {
-    app.decorate('relaysOutbox', true)
     const service = { service: context.name }
     app.readiness.addReport('kafka', () => kafka.broker.check())
     app.readiness.addReport('outbox', async () => {

@@ -89,7 +89,10 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
               // As in the live projection, an event that cannot be applied is left out.
               await client.query('ROLLBACK TO SAVEPOINT event')
               progress.failed += 1
-              logger.warn({ error: (error as Error).message, event: stored.event.id }, 'rebuild could not apply an event')
+              logger.warn(
+                { error: (error as Error).message, event: stored.event.id },
+                'rebuild could not apply an event',
+              )
             }
             touched.add(stored.event.subject)
           }
@@ -101,7 +104,8 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
           client.release()
         }
         const last = events.at(-1)
-        if (last) positions.set(source.schema, { transactionId: last.transactionId, globalPosition: last.globalPosition })
+        if (last)
+          positions.set(source.schema, { transactionId: last.transactionId, globalPosition: last.globalPosition })
         progress.events += events.length
         report()
       }
@@ -171,8 +175,7 @@ async function tablesOf(db: pg.Pool, schema: string, prefixes: readonly string[]
     [schema],
   )
   return result.rows.filter(
-    (table) =>
-      table.name !== 'layout' && (!prefixes || prefixes.some((prefix) => table.name.startsWith(prefix))),
+    (table) => table.name !== 'layout' && (!prefixes || prefixes.some((prefix) => table.name.startsWith(prefix))),
   )
 }
 

@@ -205,7 +205,8 @@ export function kafkaTransport(options: KafkaTransportOptions): EventTransport {
         const lags: Lag[] = []
         for (const topic of options.topics) {
           for (const partition of await admin.fetchTopicOffsets(topic)) {
-            const behind = BigInt(partition.high) - (next.get(`${topic}:${partition.partition}`) ?? BigInt(partition.low))
+            const behind =
+              BigInt(partition.high) - (next.get(`${topic}:${partition.partition}`) ?? BigInt(partition.low))
             lags.push({ stream: topic, partition: partition.partition, behind: Number(behind > 0n ? behind : 0n) })
           }
         }

@@ -1,9 +1,9 @@
 import { dealCommandRoutes, dealsContext } from '@ree/contracts'
-import { commandRouter } from '@ree/platform'
+import { type CommandSettings, commandRouter } from '@ree/platform'
 import type pg from 'pg'
 import { type DealCommand, dealDecider } from './decide.ts'
 
-export function dealRoutes(pool: pg.Pool, horizonYears?: number) {
+export function dealRoutes(pool: pg.Pool, settings: CommandSettings = {}) {
   return commandRouter({
     pool,
     context: dealsContext,
@@ -12,6 +12,6 @@ export function dealRoutes(pool: pg.Pool, horizonYears?: number) {
     streamId: (id) => `deal-${id}`,
     location: (id) => `/v1/deals/${id}`,
     toCommand: (name, dealId, data) => ({ type: name, dealId, data }) as DealCommand,
-    horizonYears,
+    ...settings,
   })
 }

@@ -1,9 +1,9 @@
 import { depositCommandRoutes, depositsContext } from '@ree/contracts'
-import { commandRouter } from '@ree/platform'
+import { type CommandSettings, commandRouter } from '@ree/platform'
 import type pg from 'pg'
 import { type DepositCommand, depositDecider } from './decide.ts'
 
-export function depositRoutes(pool: pg.Pool, horizonYears?: number) {
+export function depositRoutes(pool: pg.Pool, settings: CommandSettings = {}) {
   return commandRouter({
     pool,
     context: depositsContext,
@@ -12,6 +12,6 @@ export function depositRoutes(pool: pg.Pool, horizonYears?: number) {
     streamId: (id) => `deposit-${id}`,
     location: (id) => `/v1/deposits/${id}`,
     toCommand: (name, depositId, data) => ({ type: name, depositId, data }) as DepositCommand,
-    horizonYears,
+    ...settings,
   })
 }

@@ -1,9 +1,9 @@
 import { restrictionCommandRoutes, tradeFlowsContext } from '@ree/contracts'
-import { commandRouter } from '@ree/platform'
+import { type CommandSettings, commandRouter } from '@ree/platform'
 import type pg from 'pg'
 import { type RestrictionCommand, restrictionDecider } from './decide.ts'
 
-export function restrictionRoutes(pool: pg.Pool, horizonYears?: number) {
+export function restrictionRoutes(pool: pg.Pool, settings: CommandSettings = {}) {
   return commandRouter({
     pool,
     context: tradeFlowsContext,
@@ -12,6 +12,6 @@ export function restrictionRoutes(pool: pg.Pool, horizonYears?: number) {
     streamId: (id) => `restriction-${id}`,
     location: (id) => `/v1/restrictions/${id}`,
     toCommand: (name, restrictionId, data) => ({ type: name, restrictionId, data }) as RestrictionCommand,
-    horizonYears,
+    ...settings,
   })
 }

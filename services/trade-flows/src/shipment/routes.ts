@@ -1,9 +1,9 @@
 import { shipmentCommandRoutes, tradeFlowsContext } from '@ree/contracts'
-import { commandRouter } from '@ree/platform'
+import { type CommandSettings, commandRouter } from '@ree/platform'
 import type pg from 'pg'
 import { type ShipmentCommand, shipmentDecider } from './decide.ts'
 
-export function shipmentRoutes(pool: pg.Pool, horizonYears?: number) {
+export function shipmentRoutes(pool: pg.Pool, settings: CommandSettings = {}) {
   return commandRouter({
     pool,
     context: tradeFlowsContext,
@@ -12,6 +12,6 @@ export function shipmentRoutes(pool: pg.Pool, horizonYears?: number) {
     streamId: (id) => `shipment-${id}`,
     location: (id) => `/v1/shipments/${id}`,
     toCommand: (name, shipmentId, data) => ({ type: name, shipmentId, data }) as ShipmentCommand,
-    horizonYears,
+    ...settings,
   })
 }
