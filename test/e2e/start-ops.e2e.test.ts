@@ -71,8 +71,11 @@ t.test('two ledgers started at once with different PORTs both come up, with a fe
   ]
   await Promise.all([ready(a), ready(b)])
   for (const ledger of [a, b]) {
-    const lines = ledger.output.stdout.trim().split('\n')
-    t.ok(lines.length <= 8, `${lines.length} lines`)
+    const { keys, rest } = splitFirstStartKeys(ledger.output.stdout)
+    t.match(keys, /^ {2}editor {2}ree_[\w-]{43}$/m, 'a first start shows an editor key once')
+    t.match(keys, /^ {2}admin {3}ree_[\w-]{43}$/m, 'and an admin key')
+    const lines = rest.trim().split('\n')
+    t.ok(lines.length <= 8, `${lines.length} lines besides the keys`)
     t.match(lines[0], /^Rare Earth Ledger$/)
     t.match(ledger.output.stdout, /database\s+embedded PostgreSQL on 127\.0\.0\.1:\d+, data in \.data\//)
     t.match(ledger.output.stdout, /seeds\s+skipped \(SEED=false\)/)
@@ -91,7 +94,31 @@ t.test('two ledgers started at once with different PORTs both come up, with a fe
     ledger.child.kill('SIGTERM')
     t.equal(await ledger.exited, 0)
   }
+  const restarted = start({ PORT: String(await freePort()), DATA_DIR: a.dataDir, LOG_FORMAT: 'text' })
+  await ready(restarted)
+  t.notMatch(restarted.output.stdout, /ree_/, 'a later start shows no key')
+  t.ok(restarted.output.stdout.trim().split('\n').length <= 8, 'and a few lines')
+  restarted.child.kill('SIGTERM')
+  t.equal(await restarted.exited, 0)
 })
+
+/** The block a first start prints its keys in, and the lines around it. */
+function splitFirstStartKeys(stdout: string): { keys: string; rest: string } {
+  const block = /\n?First start: [^\n]*\n(?:.+\n)*\n?/.exec(stdout)
+  return block ? { keys: block[0], rest: stdout.replace(block[0], '') } : { keys: '', rest: stdout }
+}
+
+/** The editor key a first start logged as a JSON line. */
+async function editorKey(ledger: ReturnType<typeof start>): Promise<string> {
+  return eventually(async () => {
+    for (const line of ledger.output.stdout.split('\n')) {
+      if (!line.startsWith('{')) continue
+      const entry = JSON.parse(line) as { apiKeys?: { editor?: string } }
+      if (entry.apiKeys?.editor) return entry.apiKeys.editor
+    }
+    return undefined
+  }, 10_000)
+}
 
 t.test('a start that cannot come up says why in one line', async (t) => {
   const held = await holdPort()
@@ -124,6 +151,11 @@ t.test('not on a terminal, the start logs JSON lines, the docs URL last', async 
   const lines = ledger.output.stdout.trim().split('\n')
   const parsed = lines.map((line) => JSON.parse(line) as { msg: string; docs?: string })
   t.ok(parsed.length > 0, 'every line is JSON')
+  t.match(
+    parsed.find((entry) => 'apiKeys' in entry),
+    { msg: /^First start: two API keys/, apiKeys: { editor: /^ree_/, admin: /^ree_/ } },
+    'the first start keys are one JSON line too',
+  )
   t.match(parsed.at(-1), { msg: /API docs at http/, docs: /\/docs$/ })
   ledger.child.kill('SIGTERM')
   t.equal(await ledger.exited, 0)
@@ -133,6 +165,7 @@ t.test('SIGTERM under load loses no accepted command', async (t) => {
   const port = String(await freePort())
   const ledger = start({ PORT: port, LOG_FORMAT: 'json', LOG_LEVEL: 'warn' })
   await ready(ledger)
+  const key = await editorKey(ledger)
   const accepted: string[] = []
   let refused = 0
   let stopping = false
@@ -142,7 +175,7 @@ t.test('SIGTERM under load loses no accepted command', async (t) => {
       const id = `sigterm-${n++}`
       const status = await fetch(`${ledger.base}/v1/deposits`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify({
           id,
           name: `Sigterm ${id}`,

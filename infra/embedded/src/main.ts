@@ -17,7 +17,7 @@ import {
 } from '@ree/platform'
 import { TrustConfig, trustOptionsFrom } from '@ree/gateway'
 import { z } from 'zod'
-import { keysForFirstStart } from './keys.ts'
+import { FIRST_START_KEYS, firstStartKeysText, keysForFirstStart } from './keys.ts'
 import { buildLedger } from './ledger.ts'
 import { freePort, PostgresPortInUseError, portIsFree, startEmbeddedPostgres } from './postgres.ts'
 import { loadSeeds } from './seed.ts'
@@ -72,7 +72,13 @@ await startOrExplain('Rare Earth Ledger', async () => {
     { postgresPort: postgres ? postgresPort : undefined },
   )
   const keysFile = resolve(root, config.API_KEYS_FILE ?? resolve(dataDir, 'api-keys.json'))
-  const keys = await keysForFirstStart({ ...config, API_KEYS_FILE: keysFile }, logger)
+  const { keys, issued } = await keysForFirstStart({ ...config, API_KEYS_FILE: keysFile }, logger)
+  if (issued.length > 0) {
+    // Shown once, in the run's format: a block at a terminal, one JSON line for a log collector
+    // (at warn, so that no log level hides the only copy).
+    if (format === 'text') process.stdout.write(`\n${firstStartKeysText(issued).join('\n')}\n\n`)
+    else logger.warn({ apiKeys: Object.fromEntries(issued.map(({ role, key }) => [role, key])) }, FIRST_START_KEYS)
+  }
   const ledger = await buildLedger({
     databaseUrl: config.DATABASE_URL ?? postgres?.url ?? '',
     logger,
