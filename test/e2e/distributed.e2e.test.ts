@@ -1,16 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from '@ree/embedded'
-import { createTestDatabase } from '@ree/testing'
+import { createTestDatabase, processKeys } from '@ree/testing'
 import t from 'tap'
 
 const root = resolve(import.meta.dirname, '../..')
 // The gateway takes its keys from the environment, as hashes only.
-const editorKey = `ree_${randomBytes(32).toString('base64url')}`
-const API_KEYS = `ci:editor:${createHash('sha256').update(editorKey).digest('hex')}`
-const authorization = `Bearer ${editorKey}`
+const { API_KEYS, editorKey, editor: authorization } = processKeys('ci')
 const db = await createTestDatabase()
 const children: ChildProcess[] = []
 t.teardown(async () => {

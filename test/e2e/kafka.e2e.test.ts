@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,7 +8,7 @@ import { type CloudEvent, depositsContext } from '@ree/contracts'
 import { freePort } from '@ree/embedded'
 import { readStream } from '@ree/event-store'
 import { depositModel, type StateRow, statesOfHistory } from '@ree/read-models'
-import { createTestDatabase, eventually } from '@ree/testing'
+import { createTestDatabase, eventually, processKeys } from '@ree/testing'
 import { createKafka, deadLetterTopic } from '@ree/transport'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
@@ -83,14 +82,12 @@ const deals = await service('services/deals/src/main.ts')
 const tradeFlows = await service('services/trade-flows/src/main.ts')
 let projection = await service('services/projection/src/main.ts')
 // The gateway takes its keys from the environment, as hashes only.
-const editorKey = `ree_${randomBytes(32).toString('base64url')}`
-const adminKey = `ree_${randomBytes(32).toString('base64url')}`
-const sha256 = (key: string) => createHash('sha256').update(key).digest('hex')
+const keys = processKeys('e2e')
 const gateway = await service('services/gateway/src/main.ts', {
   DEPOSITS_URL: deposits.base,
   DEALS_URL: deals.base,
   TRADE_FLOWS_URL: tradeFlows.base,
-  API_KEYS: `e2e-editor:editor:${sha256(editorKey)},e2e-admin:admin:${sha256(adminKey)}`,
+  API_KEYS: keys.API_KEYS,
 })
 
 const register = (id: string) =>
@@ -99,7 +96,7 @@ const register = (id: string) =>
     headers: {
       'content-type': 'application/json',
       'idempotency-key': `register-${id}`,
-      authorization: `Bearer ${editorKey}`,
+      authorization: keys.editor,
     },
     body: JSON.stringify({
       id,
@@ -159,7 +156,7 @@ t.test('every context publishes to its own topic and the projection reads all of
   const post = (path: string, payload: object) =>
     fetch(`${gateway.base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${editorKey}` },
+      headers: { 'content-type': 'application/json', authorization: keys.editor },
       body: JSON.stringify(payload),
     })
   const seed = (file: string, path: string) => {
@@ -299,7 +296,7 @@ t.test('a poison event goes to the DLQ and later events on its partition are sti
   await dlq.disconnect()
   t.match(letters[0], /not a ledger CloudEvent/)
   const recorded = (await (
-    await fetch(`${gateway.base}/v1/dead-letters`, { headers: { authorization: `Bearer ${adminKey}` } })
+    await fetch(`${gateway.base}/v1/dead-letters`, { headers: { authorization: keys.admin } })
   ).json()) as {
     items: Array<{ stream: string; error: string; position: string }>
   }

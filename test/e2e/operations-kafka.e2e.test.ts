@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { depositsContext, ledgerContexts } from '@ree/contracts'
 import { freePort } from '@ree/embedded'
-import { createTestDatabase, eventually, metricValue, parseMetrics } from '@ree/testing'
+import { createTestDatabase, eventually, metricValue, parseMetrics, processKeys } from '@ree/testing'
 import { createKafka } from '@ree/transport'
 import { pino } from 'pino'
 import t from 'tap'
@@ -105,7 +105,9 @@ const deposits = await service('services/deposits/src/main.ts')
 const deals = await service('services/deals/src/main.ts')
 const tradeFlows = await service('services/trade-flows/src/main.ts')
 const projection = await service('services/projection/src/main.ts')
+const keys = processKeys('ops')
 const gateway = await service('services/gateway/src/main.ts', {
+  API_KEYS: keys.API_KEYS,
   DEPOSITS_URL: deposits.base,
   DEALS_URL: deals.base,
   TRADE_FLOWS_URL: tradeFlows.base,
@@ -114,7 +116,7 @@ const gateway = await service('services/gateway/src/main.ts', {
 const register = (id: string) =>
   fetch(`${gateway.base}/v1/deposits`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: keys.editor },
     body: JSON.stringify({
       id,
       name: `Deposit ${id}`,

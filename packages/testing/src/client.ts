@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 
 export interface Client {
@@ -14,5 +15,21 @@ export function withApiKey(app: FastifyInstance, key: string): Client {
           ? { url: options, headers: { authorization } }
           : { ...options, headers: { authorization, ...options.headers } },
       ),
+  }
+}
+
+/**
+ * An editor and an admin key for a gateway started as its own process: the `API_KEYS`
+ * value it is given (hashes only) and the `Authorization` headers a client sends.
+ */
+export function processKeys(prefix = 'test') {
+  const editorKey = `ree_${randomBytes(32).toString('base64url')}`
+  const adminKey = `ree_${randomBytes(32).toString('base64url')}`
+  const sha256 = (key: string) => createHash('sha256').update(key).digest('hex')
+  return {
+    API_KEYS: `${prefix}-editor:editor:${sha256(editorKey)},${prefix}-admin:admin:${sha256(adminKey)}`,
+    editorKey,
+    editor: `Bearer ${editorKey}`,
+    admin: `Bearer ${adminKey}`,
   }
 }
