@@ -246,6 +246,12 @@ t.test('aggregates by country pair, kind, stage and year', async (t) => {
   const bad = await get('/v1/deals/aggregates?by=colour')
   t.equal(bad.status, 400)
   t.match(bad.body.errors, [{ field: 'querystring.by' }])
+  for (const path of ['/v1/deals', '/v1/deals/aggregates']) {
+    const backwards = await get(`${path}?from=2025-06-01&to=2025-01-01`)
+    t.equal(backwards.status, 400, `${path}: a range that ends before it starts is refused, not answered empty`)
+    t.match(backwards.body.errors, [{ field: 'querystring.to', message: /on or after from \(2025-06-01\)/ }])
+    t.equal((await get(`${path}?from=2025-06-01&to=2025-06-01`)).status, 200, 'a one-day range is fine')
+  }
 })
 
 t.test('a deposit shows the deals that link it; a deal shows its deposits, unknown ones kept', async (t) => {

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { z } from 'zod'
 import { TemporalQuery } from '../temporal.ts'
-import { allDeals, DealFilters } from './queries.ts'
+import { allDeals, DealFilters, rangeInOrder } from './queries.ts'
 import type { DealView } from './view.ts'
 
 export const DealAggregateDimension = z
@@ -17,6 +17,7 @@ export const DealAggregateQuery = DealFilters.extend({
 })
   .extend(TemporalQuery.shape)
   .strict()
+  .superRefine(rangeInOrder)
 export type DealAggregateQuery = z.output<typeof DealAggregateQuery>
 
 const DisclosedValue = z.object({

@@ -22,6 +22,13 @@ export const DealFilters = z.object({
 })
 export type DealFilters = z.output<typeof DealFilters>
 
+/** A date range that ends before it starts is a mistake, not an empty answer. */
+export function rangeInOrder(query: { from?: string | undefined; to?: string | undefined }, context: z.RefinementCtx) {
+  if (query.from !== undefined && query.to !== undefined && query.to < query.from) {
+    context.addIssue({ code: 'custom', path: ['to'], message: `must be on or after from (${query.from})`, input: query.to })
+  }
+}
+
 export const DealSort = z.enum(['date', '-date', 'value', '-value']).default('-date').meta({
   description:
     'By date (when the deal first became known) or by disclosed value (its amount, whatever the currency); `-` for descending. Deals without a disclosed value come last either way.',
@@ -31,6 +38,7 @@ export const DealListQuery = DealFilters.extend({ sort: DealSort })
   .extend(PageQuery.shape)
   .extend(TemporalQuery.shape)
   .strict()
+  .superRefine(rangeInOrder)
 export type DealListQuery = z.output<typeof DealListQuery>
 
 type Queryable = pg.Pool | pg.ClientBase
