@@ -9,5 +9,11 @@ export {
 export { ConcurrencyError, IdempotencyKeyReusedError, isUniqueViolation, PreconditionFailedError } from './errors.ts'
 export { type GlobalCheckpoint, readAll, START_OF_STORE } from './readAll.ts'
 export { readStream } from './readStream.ts'
-export { assertSchemaName, EVENTS_CHANNEL, eventStoreSql, migrateEventStore } from './schema.ts'
+export {
+  assertSchemaName,
+  EVENTS_CHANNEL,
+  eventStoreSql,
+  migrateEventStore,
+  TransactionIdsAheadError,
+} from './schema.ts'
 export { type EventRow, eventColumns, type StoredEvent, toStoredEvent, upcastStored } from './storedEvent.ts'

@@ -64,8 +64,36 @@ export async function migrateEventStore(pool: pg.Pool, schema: string): Promise<
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${schema}`])
     await client.query(eventStoreSql(schema))
+    await assertTransactionIdsBehindServer(client, schema)
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${schema}`]).catch(() => undefined)
     client.release()
+  }
+}
+
+/**
+ * Readers order the store by (transaction id, position), so every stored transaction id must
+ * lie behind this server's next one. A store restored from a logical dump (pg_dump) onto
+ * another server breaks that: its new events would sort before the old ones and readers
+ * past the old ids would never see them. Such a start is refused, saying why.
+ */
+export class TransactionIdsAheadError extends Error {
+  override readonly name = 'TransactionIdsAheadError'
+}
+
+async function assertTransactionIdsBehindServer(client: pg.PoolClient, schema: string): Promise<void> {
+  const s = assertSchemaName(schema)
+  const { rows } = await client.query<{ stored: string | null; next: string }>(
+    // xmax of a snapshot is the next transaction id to be assigned: reading it assigns none.
+    `SELECT (SELECT max(transaction_id) FROM ${s}.events)::text AS stored,
+            pg_snapshot_xmax(pg_current_snapshot())::text AS next`,
+  )
+  const { stored, next } = rows[0] ?? { stored: null, next: '0' }
+  if (stored !== null && BigInt(stored) >= BigInt(next)) {
+    throw new TransactionIdsAheadError(
+      `the event store ${s} holds transaction ids up to ${stored}, ahead of this PostgreSQL server's next (${next}): ` +
+        'it was probably restored from a logical dump onto another server, and events appended now would be read out of order; ' +
+        'restore a physical backup (pg_basebackup) or upgrade with pg_upgrade, which keep transaction ids',
+    )
   }
 }
