@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildLedger, loadSeeds } from '@ree/embedded'
-import { createTestDatabase, withApiKey } from '@ree/testing'
+import { createTestDatabase, readWhenCaughtUp, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
@@ -34,7 +34,7 @@ const seeded = await loadSeeds(ledger.gateway, directory, ledger.seedKey)
 // An admin key: these tests use the Operations and Admin routes too (roles are tested in trust.e2e.test.ts).
 const api = withApiKey(ledger.gateway, ledger.keys.issue('admin', 'test-client'))
 const get = async (url: string) => {
-  const response = await api.inject(url)
+  const response = await readWhenCaughtUp(api, url)
   return { status: response.statusCode, body: response.json() }
 }
 

@@ -33,3 +33,22 @@ export function processKeys(prefix = 'test') {
     admin: `Bearer ${adminKey}`,
   }
 }
+
+/**
+ * A read as a patient client makes it: while the answer is 503 `read-model-behind` (the
+ * projection has not reached a `minVersion` yet, as on a loaded machine), it asks again,
+ * for up to `timeoutMs`; any other answer is returned as it is.
+ */
+export async function readWhenCaughtUp(
+  client: Client,
+  url: string,
+  timeoutMs = 60_000,
+): Promise<LightMyRequestResponse> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const response = await client.inject(url)
+    const behind = response.statusCode === 503 && /read-model-behind/.test(response.body)
+    if (!behind || Date.now() > deadline) return response
+    await new Promise((wait) => setTimeout(wait, 100))
+  }
+}

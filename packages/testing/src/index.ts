@@ -1,6 +1,6 @@
 export { type DatedEvent, deciderSpec, on, SPEC_DATE } from './decider.ts'
 export { createTestDatabase, type TestDatabase, testServerUrl } from './postgres.ts'
-export { type Client, processKeys, withApiKey } from './client.ts'
+export { type Client, processKeys, readWhenCaughtUp, withApiKey } from './client.ts'
 export { eventually } from './ledger.ts'
 export {
   assertCoverage,
