@@ -175,6 +175,33 @@ t.test('done when: a shipment valued 5e-324 is refused, and corridors still answ
   t.equal((await api.inject('/v1/corridors')).statusCode, 200)
 })
 
+t.test('two shipments at the largest value each sum past that bound, and corridors still answer 200', async (t) => {
+  for (const id of ['largest-value-1', 'largest-value-2']) {
+    const response = await api.inject({
+      method: 'POST',
+      url: '/v1/shipments',
+      headers: bearer(editor?.key),
+      payload: {
+        id,
+        origin: 'NA',
+        destination: 'IS',
+        value: { amount: 1e15, currency: 'USD' },
+        quantityTonnes: 1e15,
+        effectiveDate: '2025-01-01',
+        sources: [{ publisher: 'test' }],
+      },
+    })
+    t.equal(response.statusCode, 201)
+  }
+  const summed = await eventually(async () => {
+    const response = await api.inject('/v1/corridors?from=NA&to=IS')
+    if (response.statusCode !== 200) return response.statusCode
+    const body = response.json()
+    return body.items?.[0]?.shipmentCount === 2 ? body : undefined
+  }, 30_000)
+  t.match(summed.items[0], { disclosedTonnes: 2e15, values: [{ currency: 'USD', amount: 2e15 }] })
+})
+
 t.test('done when: DELETE /v1/deposits is a 405 problem with Allow; an unknown route a 404 problem', async (t) => {
   const deleted = await api.inject({ method: 'DELETE', url: '/v1/deposits' })
   t.equal(deleted.statusCode, 405)

@@ -155,3 +155,17 @@ t.test('shipments feed the corridors, tonnage never invented', async (t) => {
     },
   ])
 })
+
+t.test('a suspension to the last day a date can name never lapses, and the projection goes on', async (t) => {
+  const subject = 'test-controls-last-day'
+  await apply({ ...imposed, id: randomUUID(), subject, data: { ...imposed.data, restrictionId: subject } })
+  await apply(
+    cloudEvent(subject, 2, 'ree.restriction.suspended.v1', '2025-11-07', { restrictionId: subject, until: '9999-12-31' }),
+  )
+  t.match(await getRestriction(db.pool, subject, { asOf: '9999-12-31' }), {
+    status: 'suspended',
+    suspendedUntil: '9999-12-31',
+    version: 2,
+  })
+  t.match(await getRestriction(db.pool, subject, { inForceOn: '9999-12-31' }), { inForce: false })
+})

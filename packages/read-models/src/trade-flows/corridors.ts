@@ -32,7 +32,15 @@ const Figures = z.object({
   shipmentCount: z.number().int(),
   disclosedTonnes: z.number().meta({ description: 'The sum of the tonnages that were disclosed; never an estimate' }),
   undisclosedTonnageCount: z.number().int().meta({ description: 'How many shipments have no disclosed tonnage' }),
-  values: z.array(Money).meta({ description: 'Disclosed values, summed per currency' }),
+  values: z
+    .array(
+      // A sum, not one recorded value: it may pass the bound on each value (Money's maximum).
+      z.object({
+        amount: z.number().meta({ description: 'The sum of the disclosed values in this currency' }),
+        currency: Money.shape.currency,
+      }),
+    )
+    .meta({ description: 'Disclosed values, summed per currency' }),
 })
 type Figures = z.output<typeof Figures>
 

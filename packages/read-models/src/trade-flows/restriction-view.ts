@@ -103,10 +103,14 @@ export function inForceOn(view: RestrictionView, date: string): boolean {
  */
 export function lapseOfSuspension(view: RestrictionView): { on: string; view: RestrictionView } | undefined {
   if (view.status !== 'suspended' || view.suspendedUntil === undefined) return undefined
+  // Suspended to the last day a date can name: there is no day after it on which to lapse.
+  if (view.suspendedUntil >= LAST_DAY) return undefined
   const on = dayAfter(view.suspendedUntil)
   const { suspendedUntil: _until, ...rest } = view
   return { on, view: { ...rest, status: 'in-force', statusSince: on } }
 }
+
+const LAST_DAY = '9999-12-31'
 
 function dayAfter(date: string): string {
   const next = new Date(`${date}T00:00:00Z`)
