@@ -47,6 +47,39 @@ t.test('the NUL character is refused as bad input, in bodies and in query string
   t.equal(await eventCount(), before, 'nothing was written')
 })
 
+t.test(
+  'control characters and bidirectional overrides are refused; tabs, line breaks and other scripts are not',
+  async (t) => {
+    const before = await eventCount()
+    for (const name of [
+      'Bell\u0007Hill',
+      'Escape\u001b[31mHill',
+      'C1\u0085Hill',
+      'Delete\u007fHill',
+      'Hill\u202Eevil',
+      'Iso\u2066late',
+    ]) {
+      const refused = await api.inject({ method: 'POST', url: '/v1/deposits', payload: deposit({ name }) })
+      t.equal(refused.statusCode, 400, JSON.stringify(name))
+      t.match(JSON.parse(refused.body).errors, [{ field: 'body.name', message: /control characters/ }])
+    }
+    const query = await api.inject('/v1/deposits?q=a%E2%80%AEb')
+    t.equal(query.statusCode, 400)
+    t.same(fieldsOf(query.body), ['querystring.q'])
+    t.equal(await eventCount(), before, 'nothing was written')
+    const kept = await api.inject({
+      method: 'POST',
+      url: '/v1/deposits',
+      payload: deposit({
+        id: 'plain-text-kept',
+        name: 'Tañon \u062C\u0628\u0644 Hill',
+        note: 'line one\n\tline two\r\n',
+      }),
+    })
+    t.equal(kept.statusCode, 201, 'names in other scripts, tabs and line breaks are ordinary text')
+  },
+)
+
 t.test('year 0000 is not a date', async (t) => {
   const write = await api.inject({
     method: 'POST',

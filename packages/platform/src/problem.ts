@@ -134,7 +134,10 @@ export const problemPlugin = fp(
     })
     app.setErrorHandler((error, request: FastifyRequest, reply: FastifyReply) => {
       const problem = toProblem(error, request.url)
-      if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
+      // A 503 the ledger chose to answer (behind, not ready, upstream down) is a condition, not a failure with a stack.
+      if (problem.status >= 500 && !(error instanceof HttpProblem)) request.log.error({ err: error }, 'request failed')
+      else if (problem.status >= 500)
+        request.log.warn({ problem: problem.type, detail: problem.detail }, 'request not served')
       else request.log.info({ problem: problem.type, detail: problem.detail }, 'request refused')
       if (error instanceof HttpProblem) reply.headers(error.headers)
       return sendProblem(reply, problem)

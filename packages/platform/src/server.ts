@@ -62,6 +62,14 @@ export type { FastifyInstance }
 const MAX_DEPTH = 32
 
 /**
+ * Characters no name, note or source needs and that hide or reorder what a reader sees:
+ * C0 and C1 controls other than tab, line feed and carriage return, DEL, and the
+ * bidirectional embeddings, overrides and isolates (a name shown reversed, "Trojan source").
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
+const invisibleControls = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/
+
+/**
  * Text PostgreSQL cannot store (U+0000, or a lone UTF-16 surrogate) and JSON nested
  * deeper than any command needs are refused up front, naming the field. Walked with a
  * stack, not recursion, so no body can exhaust the call stack.
@@ -74,6 +82,12 @@ function unstorableFields(root: unknown, rootPath: string): Array<{ field: strin
     if (typeof value === 'string') {
       if (value.includes('\u0000')) errors.push({ field: path, message: 'must not contain the NUL character' })
       else if (!value.isWellFormed()) errors.push({ field: path, message: 'must be well-formed Unicode' })
+      else if (invisibleControls.test(value)) {
+        errors.push({
+          field: path,
+          message: 'must not contain control characters (other than tab and line breaks) or bidirectional overrides',
+        })
+      }
     } else if (typeof value === 'object' && value !== null) {
       if (depth >= MAX_DEPTH) {
         errors.push({ field: path, message: `is nested more than ${MAX_DEPTH} levels deep` })
