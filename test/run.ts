@@ -65,15 +65,64 @@ function buildTapWithoutTypescriptPlugin(): void {
   execFileSync(resolve(root, 'node_modules/.bin/tap'), ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
 }
 
+/**
+ * Gathers each failed assertion with the subtests around it and its diagnostics, so
+ * the end of a long run (all a CI log may keep) says which test failed and why.
+ */
+function failureReport() {
+  const subtests: string[] = []
+  const reportedBefore: number[] = []
+  const report: string[] = []
+  let diagnosticsIndent: number | undefined
+  let diagnosticsKept = 0
+  return {
+    read(line: string): void {
+      const indent = line.length - line.trimStart().length
+      const text = line.trim()
+      if (diagnosticsIndent !== undefined) {
+        if (indent >= diagnosticsIndent && text !== '...') {
+          if (diagnosticsKept++ < 24) report.push(`    ${line.slice(diagnosticsIndent)}`)
+          return
+        }
+        diagnosticsIndent = undefined
+      }
+      const depth = indent / 4
+      const subtest = /^# Subtest: (.*)$/.exec(text)
+      if (subtest) {
+        subtests.length = depth
+        subtests[depth] = subtest[1] ?? ''
+        reportedBefore[depth] = report.length
+      } else if (/^not ok \d+/.test(text) && !/# (TODO|SKIP)/.test(text)) {
+        const name = text.replace(/^not ok \d+ - /, '').replace(/ # time=.*$/, '')
+        // a failed subtest repeats the verdict of the assertions already reported inside it
+        if (subtests[depth] === name && report.length > (reportedBefore[depth] ?? report.length)) return
+        report.push(`not ok: ${[...subtests.slice(0, depth), name].join(' > ')}`)
+        diagnosticsIndent = indent + 2
+        diagnosticsKept = 0
+      }
+    },
+    print(): void {
+      if (report.length > 0) process.stdout.write(`\n# failed\n${report.slice(0, 200).join('\n')}\n`)
+    },
+  }
+}
+const failures = failureReport()
+
 function runTap(args: string[]): Promise<number> {
   return new Promise((resolveExit) => {
     const tap = spawn(resolve(root, 'node_modules/.bin/tap'), args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
     let tail = ''
+    let partial = ''
     tap.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk)
       tail = (tail + chunk.toString()).slice(-4000)
+      const lines = (partial + chunk.toString()).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) failures.read(line)
     })
     tap.on('close', (code) => {
+      failures.read(partial)
+      failures.print()
       const summary = /# \{ total: (\d+)(?:, pass: (\d+))?(?:, fail: (\d+))?/.exec(tail)
       counts = { passed: Number(summary?.[2] ?? 0), failed: Number(summary?.[3] ?? 0) }
       resolveExit(code ?? 1)
