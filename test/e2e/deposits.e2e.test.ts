@@ -288,3 +288,114 @@ t.test('as of a past date, and as the ledger knew it', async (t) => {
     'history filters by valid time too',
   )
 })
+
+t.test('Kvanefjeld is blocked by law from the day the Act came into force', async (t) => {
+  const now = (await api.inject('/v1/deposits/kvanefjeld')).json()
+  t.match(now, {
+    stage: 'permitting',
+    blocked: true,
+    blocking: {
+      kind: 'blocked',
+      authority: { type: 'legislature' },
+      legalReference: /Act No\. 20/,
+      effectiveDate: '2021-12-02',
+      confidence: 'normal',
+      sources: [{ publisher: /Library of Congress/ }, { publisher: 'World Nuclear News' }],
+    },
+  })
+  const dayBefore = (await api.inject('/v1/deposits/kvanefjeld?asOf=2021-12-01')).json()
+  t.match(dayBefore, { stage: 'permitting', blocked: false, blockingHistory: [] }, 'the day before, it was not blocked')
+  t.notOk('blocking' in dayBefore)
+  const before = await api.inject('/v1/deposits/kvanefjeld?asOf=2021-06-01')
+  t.equal(before.statusCode, 404, 'on 2021-06-01 the ledger holds no fact of it: its first is dated 9 Nov 2021')
+  t.match(before.json(), { detail: /first dated 2021-11-09.*2021-06-01/ }, 'and the answer says so')
+  const blocked = (await api.inject('/v1/deposits?blocked=true&limit=100')).json()
+  t.same(
+    blocked.items.map((deposit: { id: string }) => deposit.id),
+    ['kvanefjeld'],
+    'the blocked filter lists it and only it',
+  )
+  const notBlocked = (await api.inject('/v1/deposits?blocked=false&limit=100')).json()
+  t.notOk(notBlocked.items.some((deposit: { id: string }) => deposit.id === 'kvanefjeld'))
+  const asOf2021 = (await api.inject('/v1/deposits?blocked=true&asOf=2021-06-01')).json()
+  t.same(asOf2021.items, [], 'and filters the state as of the date')
+})
+
+t.test('a suspension lapses after its last day; blockings keep their rules and refuse bad input', async (t) => {
+  const id = 'blocking-test'
+  t.equal(
+    (await post('/v1/deposits', body({ id, name: 'Blocking Test', country: 'CA', stage: 'permitting' }))).statusCode,
+    201,
+  )
+  const authority = { type: 'court', name: 'Federal Court' }
+  const suspend = await post(
+    `/v1/deposits/${id}/blockings`,
+    body({
+      kind: 'suspended',
+      authority,
+      legalReference: 'Order 2025-17',
+      until: '2025-08-31',
+      effectiveDate: '2025-07-01',
+    }),
+  )
+  t.equal(suspend.statusCode, 200, 'a court suspends it until 31 Aug')
+  const version = suspend.json().streamVersion
+  const during = (await api.inject(`/v1/deposits/${id}?asOf=2025-08-31&minVersion=${version}`)).json()
+  t.match(during, { blocked: true, blocking: { kind: 'suspended', until: '2025-08-31' } })
+  const after = (await api.inject(`/v1/deposits/${id}?asOf=2025-09-01`)).json()
+  t.equal(after.blocked, false, 'from the day after its last day it no longer stands')
+  t.match(after.blockingHistory, [{ kind: 'suspended' }, { kind: 'lapsed', effectiveDate: '2025-09-01' }])
+  const lapsedList = (await api.inject('/v1/deposits?blocked=true&asOf=2025-09-01&limit=100')).json()
+  t.notOk(
+    lapsedList.items.some((deposit: { id: string }) => deposit.id === id),
+    'lists see the lapse too',
+  )
+
+  const events = await eventCount(`deposit-${id}`)
+  const again = await post(
+    `/v1/deposits/${id}/blockings`,
+    body({ kind: 'blocked', authority, legalReference: 'Order 2025-18', effectiveDate: '2025-08-01' }),
+  )
+  t.equal(again.statusCode, 422)
+  t.equal(again.json().type, '/problems/deposit-already-blocked')
+  const lapsedUnblock = await post(`/v1/deposits/${id}/unblockings`, body({ effectiveDate: '2025-09-15' }))
+  t.equal(lapsedUnblock.statusCode, 422)
+  t.match(lapsedUnblock.json(), { type: '/problems/deposit-not-blocked', detail: /ended on 2025-08-31/ })
+  const blockedWithEnd = await post(
+    `/v1/deposits/${id}/blockings`,
+    body({ kind: 'blocked', authority, legalReference: 'x', until: '2026-01-01' }),
+  )
+  t.equal(blockedWithEnd.statusCode, 400)
+  t.match(blockedWithEnd.json().errors, [{ field: 'body.until', message: /only a suspension/ }])
+  const badAuthority = await post(
+    `/v1/deposits/${id}/blockings`,
+    body({ kind: 'blocked', authority: { type: 'king', name: '' }, until: '2020-01-01' }),
+  )
+  t.equal(badAuthority.statusCode, 400)
+  t.same(
+    badAuthority
+      .json()
+      .errors.map((error: { field: string }) => error.field)
+      .sort(),
+    ['body.authority.name', 'body.authority.type', 'body.legalReference'],
+    'each bad field is named',
+  )
+  const unknown = await post(
+    '/v1/deposits/no-such-deposit/blockings',
+    body({ kind: 'blocked', authority, legalReference: 'x' }),
+  )
+  t.equal(unknown.statusCode, 404)
+  t.equal(await eventCount(`deposit-${id}`), events, 'nothing was appended by the refused commands')
+  const unblocked = await post(
+    `/v1/deposits/${id}/unblockings`,
+    body({ effectiveDate: '2025-08-15', reason: 'stay lifted' }),
+  )
+  t.equal(unblocked.statusCode, 200, 'a suspension can be lifted before its last day')
+  const lifted = (
+    await api.inject(`/v1/deposits/${id}?asOf=2025-08-20&minVersion=${unblocked.json().streamVersion}`)
+  ).json()
+  t.match(lifted, {
+    blocked: false,
+    blockingHistory: [{ kind: 'suspended' }, { kind: 'unblocked', reason: 'stay lifted' }],
+  })
+})

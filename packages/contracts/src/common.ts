@@ -69,6 +69,9 @@ export type Source = z.infer<typeof Source>
  * How far the ledger trusts a fact: `normal` when a source says it, `low` when only a
  * weak or secondary source does. Nothing is recorded as more certain than its source.
  */
+/** The law, announcement or ruling a measure rests on, as the source names it. */
+export const LegalReference = z.string().min(1).max(500)
+
 export const Confidence = z.enum(['normal', 'low']).meta({ id: 'Confidence' })
 export type Confidence = z.infer<typeof Confidence>
 

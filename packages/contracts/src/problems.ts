@@ -168,10 +168,18 @@ export const domainProblems = {
   ),
   'not-a-reversal': rule('A stage reversal must move to an earlier stage.', 'Use `stage-advances` to move forward.'),
   'production-before-construction': rule(
-    'Production is recorded only where the deposit stands at construction or later on the timeline, at the report\'s date.',
+    "Production is recorded only where the deposit stands at construction or later on the timeline, at the report's date.",
     'Record the construction start (it may be dated in the past) or date the report later.',
   ),
   'operators-unchanged': rule('The operators named are already the operators.', 'Send only a change of operators.'),
+  'deposit-already-blocked': rule(
+    'A blocking already stands on the deposit on that date.',
+    'Record the unblocking first, or renew a suspension with a new `until`.',
+  ),
+  'deposit-not-blocked': rule(
+    'No blocking stands on the deposit on that date (a suspension past its `until` has lapsed by itself).',
+    'Read the deposit as of that date to see its blocking.',
+  ),
   'deal-already-recorded': exists('deal'),
   'deal-not-found': missing('deal'),
   'status-unchanged': rule('The entity is already at that status.', 'Nothing to record; read it to see its status.'),

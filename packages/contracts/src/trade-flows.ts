@@ -5,6 +5,7 @@ import {
   CommandProvenance,
   CountryCode,
   IsoDate,
+  LegalReference,
   MAX_QUANTITY,
   MIN_QUANTITY,
   Provenance,
@@ -168,12 +169,7 @@ export const RestrictionDetails = z.object({
   destinations: RestrictionDestinations.default('all'),
   elements: Elements.default([]).meta({ description: 'Empty when the measure names no element: it covers them all' }),
   forms: Forms.default([]).meta({ description: 'Empty when the measure names no form: it covers them all' }),
-  legalReference: z
-    .string()
-    .min(1)
-    .max(500)
-    .optional()
-    .meta({ examples: ['MOFCOM/GAC Announcement No. 18 (2025)'] }),
+  legalReference: LegalReference.optional().meta({ examples: ['MOFCOM/GAC Announcement No. 18 (2025)'] }),
 })
 
 const RestrictionRef = z.object({ restrictionId: Slug })
@@ -189,7 +185,7 @@ export const RestrictionExpanded = defineEvent(
   RestrictionRef.extend({
     addedElements: z.array(RareEarthElement),
     addedForms: z.array(MaterialForm),
-    legalReference: z.string().min(1).max(500).optional(),
+    legalReference: LegalReference.optional(),
   }).extend(Provenance.shape),
 )
 export const RestrictionSuspended = defineEvent(
@@ -197,18 +193,18 @@ export const RestrictionSuspended = defineEvent(
   'ree.restriction.suspended.v1',
   RestrictionRef.extend({
     until: IsoDate.optional().meta({ description: 'The last day of the suspension; absent: until further notice' }),
-    legalReference: z.string().min(1).max(500).optional(),
+    legalReference: LegalReference.optional(),
   }).extend(Provenance.shape),
 )
 export const RestrictionReinstated = defineEvent(
   'RestrictionReinstated',
   'ree.restriction.reinstated.v1',
-  RestrictionRef.extend({ legalReference: z.string().min(1).max(500).optional() }).extend(Provenance.shape),
+  RestrictionRef.extend({ legalReference: LegalReference.optional() }).extend(Provenance.shape),
 )
 export const RestrictionLifted = defineEvent(
   'RestrictionLifted',
   'ree.restriction.lifted.v1',
-  RestrictionRef.extend({ legalReference: z.string().min(1).max(500).optional() }).extend(Provenance.shape),
+  RestrictionRef.extend({ legalReference: LegalReference.optional() }).extend(Provenance.shape),
 )
 
 export const ShipmentFactRetracted = defineEvent(
@@ -303,7 +299,7 @@ export const ExpandRestrictionBody = z
   .object({
     addElements: z.array(RareEarthElement).max(17).default([]),
     addForms: z.array(MaterialForm).max(9).default([]),
-    legalReference: z.string().min(1).max(500).optional(),
+    legalReference: LegalReference.optional(),
   })
   .extend(CommandProvenance.shape)
   .strict()
@@ -316,7 +312,7 @@ export const ExpandRestrictionBody = z
 export const SuspendRestrictionBody = z
   .object({
     until: IsoDate.optional().meta({ description: 'The last day of the suspension; absent: until further notice' }),
-    legalReference: z.string().min(1).max(500).optional(),
+    legalReference: LegalReference.optional(),
   })
   .extend(CommandProvenance.shape)
   .strict()
@@ -327,13 +323,13 @@ export const SuspendRestrictionBody = z
   .meta({ id: 'SuspendRestriction' })
 
 export const ReinstateRestrictionBody = z
-  .object({ legalReference: z.string().min(1).max(500).optional() })
+  .object({ legalReference: LegalReference.optional() })
   .extend(CommandProvenance.shape)
   .strict()
   .meta({ id: 'ReinstateRestriction' })
 
 export const LiftRestrictionBody = z
-  .object({ legalReference: z.string().min(1).max(500).optional() })
+  .object({ legalReference: LegalReference.optional() })
   .extend(CommandProvenance.shape)
   .strict()
   .meta({ id: 'LiftRestriction' })

@@ -14,7 +14,7 @@ interface Knowledge {
   lastRecordedAt: string
 }
 
-export type ColumnType = 'text' | 'text[]' | 'date' | 'numeric' | 'double precision'
+export type ColumnType = 'text' | 'text[]' | 'date' | 'numeric' | 'double precision' | 'boolean'
 
 /** A column of the states table that filters or sorts read, and how it is taken from a view. */
 export interface Column<View> {

@@ -31,3 +31,12 @@ export function readAt(query: TemporalQuery): { today: string; asOf?: string; re
     ...(query.recordedAsOf === undefined ? {} : { recordedAsOf: new Date(query.recordedAsOf).toISOString() }),
   }
 }
+
+/** The last day a date can name: nothing lapses after it. */
+export const LAST_DAY = '9999-12-31'
+
+export function dayAfter(date: string): string {
+  const next = new Date(`${date}T00:00:00Z`)
+  next.setUTCDate(next.getUTCDate() + 1)
+  return next.toISOString().slice(0, 10)
+}

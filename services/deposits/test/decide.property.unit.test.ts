@@ -41,6 +41,20 @@ const next = fc.oneof(
   operators.map(
     (operators): DepositCommand => ({ type: 'ChangeDepositOperators', depositId, data: { operators, ...provenance } }),
   ),
+  fc.constantFrom(undefined, '2024-06-30', '2025-12-31').map(
+    (until): DepositCommand => ({
+      type: 'BlockDeposit',
+      depositId,
+      data: {
+        kind: until ? 'suspended' : 'blocked',
+        authority: { type: 'court', name: 'High Court' },
+        legalReference: 'Order 1',
+        ...(until ? { until } : {}),
+        ...provenance,
+      },
+    }),
+  ),
+  fc.constant<DepositCommand>({ type: 'UnblockDeposit', depositId, data: { ...provenance } }),
   fc.constantFrom('Prop', 'Prop Mine').map(
     (name): DepositCommand => ({
       type: 'CorrectDepositDetails',
@@ -53,6 +67,9 @@ const next = fc.oneof(
 /** The deposit's lifecycle, stated over the timeline apart from the decider. */
 function invariants(timeline: readonly TimelineEntry<DepositEvent>[]): string | undefined {
   let current: DepositStage | undefined
+  /** While a blocking stands: its last day ('' when it has none). */
+  let blockedUntil: string | undefined
+  const blockedOn = (date: string) => blockedUntil !== undefined && (blockedUntil === '' || date <= blockedUntil)
   for (const { event, effectiveDate } of timeline) {
     if (event.type === 'DepositRegistered') {
       if (current !== undefined) return `registered twice (again on ${effectiveDate})`
@@ -70,6 +87,15 @@ function invariants(timeline: readonly TimelineEntry<DepositEvent>[]): string | 
       if (depositStageRank[event.data.stage] >= from)
         return `reversed from ${current} to ${event.data.stage} on ${effectiveDate}`
       current = event.data.stage
+    }
+    if (event.type === 'DepositBlocked') {
+      const until = event.data.until ?? ''
+      if (blockedOn(effectiveDate) && until === blockedUntil) return `blocked again on ${effectiveDate}`
+      blockedUntil = until
+    }
+    if (event.type === 'DepositUnblocked') {
+      if (!blockedOn(effectiveDate)) return `unblocked on ${effectiveDate} while not blocked`
+      blockedUntil = undefined
     }
     if (event.type === 'ProductionReported' && from < depositStageRank.construction) {
       return `production reported at ${current} on ${effectiveDate}`

@@ -290,3 +290,47 @@ t.test('retracting the registration takes its whole lifecycle with it', async (t
     .when(retractFact(ids.construction))
     .thenThrows({ code: 'already-retracted' }, 'its facts went with it')
 })
+
+t.test('a blocking stands until it is unblocked, or a suspension until its last day', async (t) => {
+  const given = deciderSpec(depositDecider, t)
+  const blocking = {
+    kind: 'blocked' as const,
+    authority: { type: 'legislature' as const, name: 'Inatsisartut' },
+    legalReference: 'Act No. 20',
+    ...provenance,
+  }
+  const blocked: DepositEvent = { type: 'DepositBlocked', data: { depositId, ...blocking } }
+  const suspension = { ...blocking, kind: 'suspended' as const, until: '2022-06-30' }
+  const suspended: DepositEvent = { type: 'DepositBlocked', data: { depositId, ...suspension } }
+  const unblock = command('UnblockDeposit', { reason: 'law repealed', ...provenance })
+  const start = on('2018-03-01', registered)
+
+  given([start]).when(command('BlockDeposit', blocking), '2021-12-02').then([blocked], 'records the blocking')
+  given([start, on('2021-12-02', blocked)])
+    .when(command('BlockDeposit', blocking), '2023-06-01')
+    .thenThrows({ code: depositRules.alreadyBlocked }, 'refuses a second blocking while one stands')
+  given([start, on('2021-12-02', blocked)])
+    .when(command('BlockDeposit', blocking), '2021-06-01')
+    .thenThrows(
+      { code: depositRules.alreadyBlocked },
+      'refuses a blocking earlier in valid time that the standing one would then repeat',
+    )
+  given([start])
+    .when(unblock, '2021-12-02')
+    .thenThrows({ code: depositRules.notBlocked }, 'refuses to unblock what is not blocked')
+  given([start, on('2021-12-02', blocked)])
+    .when(unblock, '2024-01-01')
+    .then([{ type: 'DepositUnblocked', data: { depositId, reason: 'law repealed', ...provenance } }], 'lifts it')
+  given([start, on('2022-01-01', suspended)])
+    .when(unblock, '2022-07-01')
+    .thenThrows({ code: depositRules.notBlocked }, 'a suspension past its last day has lapsed by itself')
+  given([start, on('2022-01-01', suspended)])
+    .when(command('BlockDeposit', blocking), '2022-07-01')
+    .then([blocked], 'after a lapsed suspension the deposit may be blocked again')
+  given([start, on('2022-01-01', suspended)])
+    .when(command('BlockDeposit', { ...suspension, until: '2022-12-31' }), '2022-06-01')
+    .then(
+      [{ type: 'DepositBlocked', data: { depositId, ...suspension, until: '2022-12-31' } }],
+      'a suspension is renewed with a new last day',
+    )
+})

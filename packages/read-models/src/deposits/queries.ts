@@ -11,6 +11,11 @@ export const DepositFilters = z.object({
   country: CountryCode.optional(),
   element: RareEarthElement.optional(),
   stage: DepositStage.optional(),
+  blocked: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .meta({ description: '`true`: only deposits a law, regulator or court blocks or suspends on the date read' }),
   operator: z.string().min(1).max(200).optional().meta({ description: "Part of an operator's name, any case" }),
   q: z.string().min(1).max(200).optional().meta({ description: 'Part of the name, any case' }),
 })

@@ -14,6 +14,7 @@ import {
 } from '@ree/contracts'
 import { z } from 'zod'
 import { definedFields, Fact, factOf } from '../fact.ts'
+import { dayAfter, LAST_DAY } from '../temporal.ts'
 
 export const RestrictionChange = Fact.extend({
   kind: z.enum(['imposed', 'expanded', 'suspended', 'reinstated', 'lifted']),
@@ -108,14 +109,6 @@ export function lapseOfSuspension(view: RestrictionView): { on: string; view: Re
   const on = dayAfter(view.suspendedUntil)
   const { suspendedUntil: _until, ...rest } = view
   return { on, view: { ...rest, status: 'in-force', statusSince: on } }
-}
-
-const LAST_DAY = '9999-12-31'
-
-function dayAfter(date: string): string {
-  const next = new Date(`${date}T00:00:00Z`)
-  next.setUTCDate(next.getUTCDate() + 1)
-  return next.toISOString().slice(0, 10)
 }
 
 /**

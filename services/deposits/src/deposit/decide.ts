@@ -1,5 +1,6 @@
 import {
   type AdvanceDepositStageBody,
+  type BlockDepositBody,
   type ChangeDepositOperatorsBody,
   type CommandData,
   type CorrectDepositDetailsBody,
@@ -14,10 +15,11 @@ import {
   type RetractFact,
   type ReverseDepositStageBody,
   type TimelineEntry,
+  type UnblockDepositBody,
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
-import { type Deposit, evolve, initialState } from './deposit.ts'
+import { type Deposit, evolve, initialState, isBlockedOn } from './deposit.ts'
 
 type Of<Type extends string, Data> = { type: Type; depositId: string; data: Data }
 
@@ -30,6 +32,8 @@ export type DepositCommand =
   | Of<'ReverseDepositStage', CommandData<typeof ReverseDepositStageBody>>
   | Of<'ReportProduction', CommandData<typeof ReportProductionBody>>
   | Of<'ChangeDepositOperators', CommandData<typeof ChangeDepositOperatorsBody>>
+  | Of<'BlockDeposit', CommandData<typeof BlockDepositBody>>
+  | Of<'UnblockDeposit', CommandData<typeof UnblockDepositBody>>
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const depositRules = {
@@ -41,10 +45,15 @@ export const depositRules = {
   notAReversal: 'not-a-reversal',
   productionBeforeConstruction: 'production-before-construction',
   operatorsUnchanged: 'operators-unchanged',
+  alreadyBlocked: 'deposit-already-blocked',
+  notBlocked: 'deposit-not-blocked',
 } as const
 
-/** The rules every fact keeps where it stands on the deposit's timeline. */
-export function check(state: Deposit, event: DepositEvent): void {
+/**
+ * The rules every fact keeps where it stands on the deposit's timeline. A suspension
+ * with an end date lapses after its last day, so the fact's own date says whether it still stands.
+ */
+export function check(state: Deposit, event: DepositEvent, effectiveDate: string): void {
   if (event.type === 'DepositRegistered') {
     if (state.recorded) {
       throw new DomainError(depositRules.alreadyRegistered, `deposit ${state.id} is already registered`, 'conflict')
@@ -81,6 +90,26 @@ export function check(state: Deposit, event: DepositEvent): void {
         throw new DomainError(
           depositRules.productionBeforeConstruction,
           `the deposit is at ${stage} then: production is recorded from construction on`,
+        )
+      }
+      return
+    case 'DepositBlocked': {
+      const until = state.blocking?.until
+      // A suspension with a new end date renews or extends it.
+      if (isBlockedOn(state, effectiveDate) && (event.data.until === undefined || event.data.until === until)) {
+        throw new DomainError(
+          depositRules.alreadyBlocked,
+          `deposit ${state.id} is already blocked on ${effectiveDate}${until ? ` (suspended until ${until})` : ''}: record the unblocking first`,
+        )
+      }
+      return
+    }
+    case 'DepositUnblocked':
+      if (!isBlockedOn(state, effectiveDate)) {
+        const lapsed = state.blocking?.until ? ` (its suspension ended on ${state.blocking.until})` : ''
+        throw new DomainError(
+          depositRules.notBlocked,
+          `deposit ${state.id} is not blocked on ${effectiveDate}${lapsed}`,
         )
       }
       return
@@ -138,6 +167,10 @@ export function decide(command: DepositCommand, state: Deposit): DepositEvent[] 
           data: { depositId, operators: command.data.operators, previous: state.operators, ...provenance },
         },
       ]
+    case 'BlockDeposit':
+      return [{ type: 'DepositBlocked', data: { depositId, ...command.data } }]
+    case 'UnblockDeposit':
+      return [{ type: 'DepositUnblocked', data: { depositId, ...command.data } }]
     default: {
       const unexpected: never = command
       throw new Error(`unhandled command ${JSON.stringify(unexpected)}`)

@@ -13,6 +13,8 @@ export type Deposit =
       stage: DepositStage
       details: Details
       operators: OperatorEntry[]
+      /** While a blocking stands: its last day, when it is a suspension with one. */
+      blocking?: { until?: string }
     }
 
 export const initialState: Deposit = { recorded: false }
@@ -36,6 +38,12 @@ export function evolve(state: Deposit, event: DepositEvent): Deposit {
       return { ...state, stage: event.data.stage }
     case 'DepositOperatorsChanged':
       return { ...state, operators: event.data.operators }
+    case 'DepositBlocked':
+      return { ...state, blocking: event.data.until === undefined ? {} : { until: event.data.until } }
+    case 'DepositUnblocked': {
+      const { blocking: _lifted, ...rest } = state
+      return rest
+    }
     case 'ResourceEstimatePublished':
     case 'ProductionReported':
     case 'DepositFactRetracted':
@@ -49,4 +57,9 @@ export function evolve(state: Deposit, event: DepositEvent): Deposit {
 
 function definedOnly(value: object): object {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined))
+}
+
+/** Whether a blocking stands on `date`: a suspension with an end date lapses after its last day. */
+export function isBlockedOn(state: Extract<Deposit, { recorded: true }>, date: string): boolean {
+  return state.blocking !== undefined && (state.blocking.until === undefined || date <= state.blocking.until)
 }

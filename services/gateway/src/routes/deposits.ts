@@ -29,6 +29,17 @@ const notFound = (id: string) => new HttpProblem('not-found', `no deposit ${id} 
 
 export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient }): FastifyPluginAsyncZod {
   const { pool } = options
+  /** Not found on a past date: says from when the deposit is known, if it is known at a later one. */
+  const notFoundAsOf = async (id: string, query: TemporalQuery) => {
+    if (query.asOf === undefined) return notFound(id)
+    const { asOf: _asOf, ...known } = query
+    const later = await getDeposit(pool, id, { ...known, asOf: '9999-12-31' })
+    if (!later || later.registration.effectiveDate <= query.asOf) return notFound(id)
+    return new HttpProblem(
+      'not-found',
+      `deposit ${id} is first dated ${later.registration.effectiveDate}: the ledger holds no fact of it on ${query.asOf}`,
+    )
+  }
   return async function deposits(app) {
     app.get(
       '/deposits',
@@ -62,7 +73,7 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
         const { id } = request.params
         await waitForVersion(() => depositVersion(pool, id), request.query.minVersion)
         const view = await getDeposit(pool, id, request.query)
-        if (!view) throw notFound(id)
+        if (!view) throw await notFoundAsOf(id, request.query)
         reply.header('etag', entityTag(view.version))
         return { ...view, deals: await dealsLinkingDeposit(pool, id, request.query) }
       },
