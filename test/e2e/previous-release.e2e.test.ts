@@ -130,6 +130,17 @@ const differences: Record<string, (path: string, answer: Answer) => boolean> = {
     }
     return changed
   },
+  // A shipment's detail lists the restrictions that reach it; the fixture records none on its shipments' origins.
+  'a shipment detail says which restrictions reach it': (path, answer) => {
+    if (!/^\/v1\/shipments\/[^/?]+(\?|$)/.test(path) || typeof answer.body.flowDate !== 'string') return false
+    const origin = answer.body.origin
+    const restricted = rows['trade_flows.events']?.filter(
+      (row) => row.type === 'ree.restriction.imposed.v1' && (row.data as { origin?: string }).origin === origin,
+    )
+    if (restricted?.length !== 0) throw new Error(`the fixture was expected to record no restriction on ${origin}`)
+    answer.body.compliance = { date: answer.body.flowDate, restrictions: [] }
+    return true
+  },
   // With late facts the state on a past date depends on all that is known: an as-of view
   // carries the version and last record time of the knowledge it was read from.
   'an as-of view carries the version of the knowledge read': (path, answer) => {

@@ -485,3 +485,117 @@ t.test('a suspension survives an expansion, and a new end date extends or renews
   await get(`${path}?minVersion=4`)
   t.notOk((await inForce('2025-10-01')).includes('xx-test-suspended'), 'suspended again in October')
 })
+
+t.test('each shipment lists the restrictions in force on its date that reach it', async (t) => {
+  const pakistani = await get('/v1/shipments/pk-us-first-shipment')
+  t.same(
+    pakistani.compliance,
+    { date: '2025-10-02', restrictions: [] },
+    'the Pakistan → US first shipment: no restriction recorded on Pakistani exports, none reaches it',
+  )
+
+  const shipped = { status: 'shipped' }
+  const recorded = [
+    { id: 'cn-us-dy-oxide', origin: 'CN', destination: 'US', elements: ['Dy'], form: 'oxide' },
+    { id: 'cn-jp-la-oxide', origin: 'CN', destination: 'JP', elements: ['La'], form: 'oxide' },
+    { id: 'cn-de-undisclosed', origin: 'CN', destination: 'DE', elements: [] },
+    {
+      id: 'cn-us-dy-early',
+      origin: 'CN',
+      destination: 'US',
+      elements: ['Dy'],
+      form: 'oxide',
+      effectiveDate: '2025-03-01',
+    },
+    {
+      id: 'us-cn-mp-concentrate',
+      origin: 'US',
+      destination: 'CN',
+      exporter: 'MP Materials',
+      elements: ['Nd'],
+      form: 'concentrate',
+    },
+    {
+      id: 'us-cn-other-concentrate',
+      origin: 'US',
+      destination: 'CN',
+      exporter: 'Other Co',
+      elements: ['Nd'],
+      form: 'concentrate',
+    },
+  ]
+  for (const shipment of recorded) {
+    t.equal((await post('/v1/shipments', body({ ...shipped, ...shipment }))).statusCode, 201, `${shipment.id} recorded`)
+  }
+
+  const dy = await get('/v1/shipments/cn-us-dy-oxide?minVersion=1')
+  t.match(dy.compliance, {
+    date: '2025-06-01',
+    restrictions: [{ id: 'cn-export-controls-2025-04', applies: 'yes', actorName: /MOFCOM/ }],
+  })
+  t.equal(dy.compliance.restrictions.length, 1, 'the April 2025 controls, and no other')
+  t.notOk('asKnownWhenRecorded' in dy.compliance, 'known the same when it was recorded')
+  t.same((await get('/v1/shipments/cn-jp-la-oxide?minVersion=1')).compliance.restrictions, [], 'La is not covered')
+  t.same(
+    (await get('/v1/shipments/cn-us-dy-early?minVersion=1')).compliance.restrictions,
+    [],
+    'nor a shipment before 4 Apr',
+  )
+  t.match((await get('/v1/shipments/cn-de-undisclosed?minVersion=1')).compliance.restrictions, [
+    { id: 'cn-export-controls-2025-04', applies: 'possibly', undisclosed: ['elements', 'form'] },
+  ])
+  t.match((await get('/v1/shipments/us-cn-mp-concentrate?minVersion=1')).compliance.restrictions, [
+    { id: 'mp-halts-china-2025', applies: 'yes' },
+  ])
+  t.same(
+    (await get('/v1/shipments/us-cn-other-concentrate?minVersion=1')).compliance.restrictions,
+    [],
+    "MP Materials' own halt does not reach another exporter",
+  )
+
+  const affected = await get('/v1/shipments?affectedBy=cn-export-controls-2025-04&limit=1')
+  t.same(ids(affected), ['cn-de-undisclosed'], 'affectedBy pages the shipments it reached')
+  const next = await get(`/v1/shipments?affectedBy=cn-export-controls-2025-04&limit=1&cursor=${affected.nextCursor}`)
+  t.same(ids(next), ['cn-us-dy-oxide'])
+  t.equal(next.nextCursor, null)
+  const other = await api.inject(`/v1/shipments?affectedBy=mp-halts-china-2025&cursor=${affected.nextCursor}`)
+  t.equal(other.statusCode, 400, "a cursor of one restriction's list does not page another's")
+  t.same(ids(await get('/v1/shipments?affectedBy=mp-halts-china-2025')), ['us-cn-mp-concentrate'])
+  t.same(ids(await get('/v1/shipments?affectedBy=cn-export-controls-2025-04&destination=DE')), ['cn-de-undisclosed'])
+  t.same(ids(await get('/v1/shipments?affectedBy=cn-export-controls-2025-04&origin=US')), [])
+  const unknown = await api.inject('/v1/shipments?affectedBy=no-such-restriction')
+  t.equal(unknown.statusCode, 404)
+  t.match(unknown.json(), { type: '/problems/not-found', detail: /no-such-restriction/ })
+  const bad = await api.inject('/v1/shipments?affectedBy=Not%20A%20Slug')
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().errors, [{ field: 'querystring.affectedBy' }])
+
+  // A restriction learned after the shipment was recorded: now it reaches it; as known then it did not.
+  const late = await post(
+    '/v1/restrictions',
+    body({
+      id: 'cn-la-test-ban',
+      name: 'Test ban on La oxide to Japan',
+      actor: { type: 'country', country: 'CN' },
+      kind: 'ban',
+      origin: 'CN',
+      destinations: ['JP'],
+      elements: ['La'],
+      forms: ['oxide'],
+      effectiveDate: '2025-05-01',
+    }),
+  )
+  t.equal(late.statusCode, 201, late.body)
+  await get('/v1/restrictions/cn-la-test-ban?minVersion=1')
+  const known = (await get('/v1/shipments/cn-jp-la-oxide')).compliance
+  t.match(known, {
+    restrictions: [{ id: 'cn-la-test-ban', applies: 'yes' }],
+    asKnownWhenRecorded: { restrictions: [] },
+  })
+  t.ok(known.asKnownWhenRecorded.recordedAt < new Date().toISOString())
+  t.same(ids(await get('/v1/shipments?affectedBy=cn-la-test-ban')), ['cn-jp-la-oxide'])
+  const before = await get(
+    `/v1/shipments?affectedBy=cn-la-test-ban&recordedAsOf=${known.asKnownWhenRecorded.recordedAt}`,
+  )
+  t.same(ids(before), [], 'read as the ledger knew it before, the restriction reached nothing')
+})

@@ -454,6 +454,8 @@ export interface ListRead<Filters> extends TemporalRead {
   cursor?: string | undefined
   /** Names the list in its cursors: a cursor from another list or other filters is refused. */
   list: string
+  /** What the cursor is bound to in place of the filters, where a filter is computed from the query (ids). */
+  bindAs?: Record<string, unknown>
 }
 
 const ListCursor = z.object({ b: z.string(), k: z.union([z.string(), z.null()]), id: z.string() })
@@ -549,7 +551,7 @@ function filterConditions<Filters extends Record<string, unknown>>(
 
 function bindingOf(read: ListRead<unknown>): string {
   return cursorBinding(read.list, {
-    ...(read.filters as object),
+    ...(read.bindAs ?? (read.filters as object)),
     sort: read.sort,
     asOf: read.asOf,
     recordedAsOf: read.recordedAsOf,

@@ -1,3 +1,4 @@
+export { ApplicableRestriction, complianceOf, restrictionApplies, ShipmentCompliance } from './compliance.ts'
 export { CorridorQuery, CorridorView, listCorridors } from './corridors.ts'
 export { projectRestrictionEvent, projectShipmentEvent, projectTradeFlowEvent } from './projection.ts'
 export {

@@ -18,7 +18,7 @@ export async function projectTradeFlowEvent(client: pg.ClientBase, received: Clo
   throw new UnknownEventTypeError(`${event.source} ${event.type}`)
 }
 
-export const shipmentModel = defineTemporalModel<ShipmentView, ShipmentFilters>({
+export const shipmentModel = defineTemporalModel<ShipmentView, ShipmentFilters & { ids?: string[] }>({
   name: 'shipment',
   evolve: evolveShipmentView,
   columns: {
@@ -37,6 +37,7 @@ export const shipmentModel = defineTemporalModel<ShipmentView, ShipmentFilters>(
     status: equals('status'),
     dateFrom: onOrAfter('flow_date'),
     dateTo: onOrBefore('flow_date'),
+    ids: { where: (p) => `s.id = ANY (${p}::text[])` },
   },
 })
 

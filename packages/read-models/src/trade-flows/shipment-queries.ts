@@ -1,10 +1,12 @@
-import { CountryCode, IsoDate, MaterialForm, RareEarthElement, ShipmentStatus } from '@ree/contracts'
+import { CountryCode, IsoDate, MaterialForm, RareEarthElement, ShipmentStatus, Slug } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { PageQuery } from '../cursor.ts'
-import { readAt, TemporalQuery } from '../temporal.ts'
+import { LAST_DAY, readAt, TemporalQuery } from '../temporal.ts'
 import { allStates, eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
-import { shipmentModel } from './projection.ts'
+import { reachedBy } from './compliance.ts'
+import { restrictionModel, shipmentModel } from './projection.ts'
+import type { RestrictionView } from './restriction-view.ts'
 import type { ShipmentView } from './shipment-view.ts'
 
 type Queryable = pg.Pool | pg.ClientBase
@@ -26,12 +28,38 @@ export const ShipmentFilters = z
   .extend(DateRange.shape)
 export type ShipmentFilters = z.output<typeof ShipmentFilters>
 
-export const ShipmentListQuery = ShipmentFilters.extend(PageQuery.shape).extend(TemporalQuery.shape).strict()
+export const ShipmentListQuery = ShipmentFilters.extend({
+  affectedBy: Slug.optional().meta({
+    description:
+      'A restriction id: only the shipments it reached, each judged on its own date against the restriction as it stood then (origin, destination, elements, forms; a company’s own measure, its exporter), including those it possibly reached because the shipment leaves the deciding detail undisclosed',
+  }),
+})
+  .extend(PageQuery.shape)
+  .extend(TemporalQuery.shape)
+  .strict()
 export type ShipmentListQuery = z.output<typeof ShipmentListQuery>
 
 export async function listShipments(db: Queryable, query: ShipmentListQuery) {
-  const { limit, cursor, asOf, recordedAsOf, ...filters } = query
-  return listStates(db, shipmentModel, { list: 'shipments', filters, limit, cursor, ...readAt({ asOf, recordedAsOf }) })
+  const { limit, cursor, asOf, recordedAsOf, affectedBy, ...filters } = query
+  const at = readAt({ asOf, recordedAsOf })
+  if (affectedBy === undefined)
+    return listStates(db, shipmentModel, { list: 'shipments', filters, limit, cursor, ...at })
+  // Only a shipment from the restriction's origin can be reached: the candidates are read in SQL, judged here.
+  const restriction = await getState<RestrictionView>(db, restrictionModel, affectedBy, { ...at, asOf: LAST_DAY })
+  const origin = restriction?.origin
+  const candidates =
+    origin !== undefined && (filters.origin ?? origin) === origin
+      ? await allStates(db, shipmentModel, { filters: { ...filters, origin }, ...at })
+      : []
+  const ids = await reachedBy(db, affectedBy, candidates, { asOf, recordedAsOf })
+  return listStates(db, shipmentModel, {
+    list: 'shipments-affected',
+    filters: { ...filters, ids },
+    bindAs: { ...filters, affectedBy },
+    limit,
+    cursor,
+    ...at,
+  })
 }
 
 export async function getShipment(

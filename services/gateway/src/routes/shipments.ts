@@ -1,6 +1,9 @@
 import { CloudEvent, entityTag, Problem, Slug, shipmentCommandRoutes } from '@ree/contracts'
 import {
+  complianceOf,
   getShipment,
+  restrictionExists,
+  ShipmentCompliance,
   HistoryQuery,
   listShipments,
   Page,
@@ -22,6 +25,12 @@ import { forwardCommands } from './forward.ts'
 const tag = 'Shipments'
 const IdParams = z.object({ id: Slug })
 const notFound = (id: string) => new HttpProblem('not-found', `no shipment ${id} is known to the read model`)
+const ShipmentDetail = ShipmentView.extend({
+  compliance: ShipmentCompliance.meta({
+    description:
+      'The restrictions in force on its date that reach it (or none), checked against the restrictions as known',
+  }),
+}).meta({ id: 'ShipmentDetail' })
 
 export function shipmentRoutes(options: { pool: pg.Pool; commands: CommandClient }): FastifyPluginAsyncZod {
   const { pool } = options
@@ -34,12 +43,18 @@ export function shipmentRoutes(options: { pool: pg.Pool; commands: CommandClient
           operationId: 'listShipments',
           summary: 'List shipments, filtered, a page at a time',
           description:
-            'Ordered by id. `dateFrom` and `dateTo` apply to the day a shipment left (else arrived, else was booked). With `asOf` or `recordedAsOf`, each shipment is shown as it stood then, and the filters apply to that state.',
+            'Ordered by id. `dateFrom` and `dateTo` apply to the day a shipment left (else arrived, else was booked). With `asOf` or `recordedAsOf`, each shipment is shown as it stood then, and the filters apply to that state. `affectedBy` names a restriction: 404 when the ledger knows none by that id.',
           querystring: ShipmentListQuery,
-          response: { 200: Page(ShipmentView), 400: Problem },
+          response: { 200: Page(ShipmentView), 400: Problem, 404: Problem },
         },
       },
-      async (request) => listShipments(pool, request.query),
+      async (request) => {
+        const restriction = request.query.affectedBy
+        if (restriction !== undefined && !(await restrictionExists(pool, restriction))) {
+          throw new HttpProblem('not-found', `no restriction ${restriction} is known to the read model`)
+        }
+        return listShipments(pool, request.query)
+      },
     )
 
     app.get(
@@ -48,10 +63,12 @@ export function shipmentRoutes(options: { pool: pg.Pool; commands: CommandClient
         schema: {
           tags: [tag],
           operationId: 'getShipment',
-          summary: 'One shipment, now or as of a past date',
+          summary: 'One shipment, now or as of a past date, with the restrictions in force on its date that reach it',
+          description:
+            "`compliance` lists the restrictions in force on the shipment's date (shipped, else delivered, else booked) with its origin, a destination they target, and an element, form and (for a company's own measure) exporter they name or none; `possibly` where the shipment leaves that detail undisclosed. Judged on the restrictions as known at the read's record time, and, when that differs, as known when the shipment was recorded.",
           querystring: TemporalQuery.extend(ConsistencyQuery.shape).strict(),
           params: IdParams,
-          response: { 200: ShipmentView, 400: Problem, 404: Problem, 503: Problem },
+          response: { 200: ShipmentDetail, 400: Problem, 404: Problem, 503: Problem },
         },
       },
       async (request, reply) => {
@@ -60,7 +77,7 @@ export function shipmentRoutes(options: { pool: pg.Pool; commands: CommandClient
         const view = await getShipment(pool, id, request.query)
         if (!view) throw notFound(id)
         reply.header('etag', entityTag(view.version))
-        return view
+        return { ...view, compliance: await complianceOf(pool, view, request.query) }
       },
     )
 
