@@ -559,6 +559,34 @@ function bindingOf(read: ListRead<unknown>): string {
 }
 
 /**
+ * How many entities match the filters as of a valid date and as known at a time, by the
+ * values of some columns (an array column counts an entity under each of its values).
+ */
+export async function countStates<View extends Knowledge & { id: string }, Filters extends Record<string, unknown>>(
+  db: Queryable,
+  model: TemporalModel<View, Filters>,
+  read: TemporalRead & { filters: Partial<Filters>; by: readonly string[] },
+): Promise<Array<{ key: Record<string, string | null>; count: number }>> {
+  const values: unknown[] = []
+  const conditions = [...timeConditions(read, values), ...filterConditions(model, read.filters, values)]
+  const groups = read.by.map((name) => {
+    const column = model.columns[identifier(name)]
+    if (!column) throw new Error(`unknown column ${name}`)
+    return column.type === 'text[]' ? `unnest(s.${name})` : `s.${name}`
+  })
+  const selected = groups.map((group, index) => `${group}::text AS g${index}`)
+  const result = await db.query<Record<string, string | null> & { count: number }>(
+    `SELECT ${[...selected, 'count(*)::int AS count'].join(', ')} FROM ${tables(model).states} s
+     WHERE ${conditions.join(' AND ')}${groups.length ? ` GROUP BY ${groups.map((_, index) => `g${index}`).join(', ')} ORDER BY ${groups.map((_, index) => `g${index}`).join(', ')}` : ''}`,
+    values,
+  )
+  return result.rows.map((row) => ({
+    key: Object.fromEntries(read.by.map((name, index) => [name, row[`g${index}`] ?? null])),
+    count: row.count,
+  }))
+}
+
+/**
  * What a cursor is bound to: the list, its filters and its times. A cursor presented
  * with any other is refused, so a page never continues another list.
  */

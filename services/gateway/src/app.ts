@@ -13,6 +13,7 @@ import { dealRoutes } from './routes/deals.ts'
 import { depositRoutes } from './routes/deposits.ts'
 import { restrictionRoutes } from './routes/restrictions.ts'
 import { shipmentRoutes } from './routes/shipments.ts'
+import { supplyRoutes } from './routes/supply.ts'
 import { problemPages } from './trust/problemPages.ts'
 import { type TrustOptions, trustPlugin } from './trust/plugin.ts'
 
@@ -44,6 +45,7 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   await app.register(shipmentRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(restrictionRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(corridorRoutes({ pool: deps.pool }), { prefix: '/v1' })
+  await app.register(supplyRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(deadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(adminDeadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(adminRebuildRoutes({ pool: deps.pool, logger: app.log }), { prefix: '/v1' })

@@ -1,0 +1,118 @@
+import { resolve } from 'node:path'
+import { buildLedger, loadSeeds } from '@ree/embedded'
+import { createTestDatabase, withApiKey } from '@ree/testing'
+import { pino } from 'pino'
+import t from 'tap'
+
+const root = resolve(import.meta.dirname, '../..')
+const db = await createTestDatabase()
+const ledger = await buildLedger({ databaseUrl: db.url, logger: pino({ level: 'silent' }) })
+t.teardown(async () => {
+  await ledger.close()
+  await db.drop()
+})
+await loadSeeds(ledger.gateway, resolve(root, 'seeds'), ledger.seedKey)
+const api = withApiKey(ledger.gateway, ledger.keys.issue('editor', 'test-client'))
+const get = async (url: string) => (await api.inject(url)).json()
+const post = (url: string, payload: object) => api.inject({ method: 'POST', url, payload })
+const sources = [{ publisher: 'Test Gazette' }]
+// The seeded restrictions are in the read model before any test reads them.
+await get('/v1/restrictions/cn-export-controls-2025-10?minVersion=2')
+
+t.test('the restrictions in force on an element on a date', async (t) => {
+  const december = await get('/v1/elements/Dy/supply?asOf=2025-12-01')
+  const ids = december.restrictionsInForce.map((restriction: { id: string }) => restriction.id)
+  t.same(
+    ids,
+    ['cn-export-controls-2025-04', 'mp-halts-china-2025'],
+    "the April 2025 Chinese controls on 1 Dec 2025; MP Materials' halt names no element, so it covers Dy too",
+  )
+  t.match(december.restrictionsInForce[1], { namesElement: false })
+  t.match(december.restrictionsInForce[0], {
+    origin: 'CN',
+    kind: 'export-control',
+    imposedOn: '2025-04-04',
+    namesElement: true,
+  })
+  t.equal(december.asOf, '2025-12-01')
+  const march = await get('/v1/elements/Dy/supply?asOf=2025-03-01')
+  t.same(march.restrictionsInForce, [], 'none before 4 Apr 2025 (the halt came on 17 Apr)')
+  const holmium = await get('/v1/elements/Ho/supply?asOf=2025-10-20')
+  t.same(
+    holmium.restrictionsInForce.map((restriction: { id: string }) => restriction.id),
+    ['cn-export-controls-2025-10', 'mp-halts-china-2025'],
+    'the October 2025 controls cover Ho while in force',
+  )
+  const suspended = await get('/v1/elements/Ho/supply?asOf=2025-12-01')
+  t.same(
+    suspended.restrictionsInForce.map((restriction: { id: string }) => restriction.id),
+    ['mp-halts-china-2025'],
+    'and not while suspended',
+  )
+  const known = await get('/v1/elements/Dy/supply?asOf=2025-12-01&recordedAsOf=2000-01-01T00:00:00Z')
+  t.same(known.restrictionsInForce, [], 'as known before the ledger recorded anything: none')
+  t.equal(known.recordedAsOf, '2000-01-01T00:00:00.000Z')
+})
+
+t.test('deposits by country and stage, and deals by status, that carry an element', async (t) => {
+  const before = await get('/v1/elements/Dy/supply')
+  const register = (id: string, country: string, stage: string, effectiveDate: string) =>
+    post('/v1/deposits', { id, name: id, country, stage, elements: [{ element: 'Dy' }], effectiveDate, sources })
+  t.equal((await register('dy-one', 'AU', 'exploration', '2024-01-01')).statusCode, 201)
+  t.equal((await register('dy-two', 'AU', 'production', '2024-01-01')).statusCode, 201)
+  const late = await register('dy-three', 'CA', 'feasibility', '2025-06-01')
+  t.equal(late.statusCode, 201)
+  const deal = await post('/v1/deals', {
+    id: 'dy-offtake',
+    name: 'Dy offtake',
+    parties: [
+      { name: 'Buyer', type: 'company', country: 'JP' },
+      { name: 'Seller', type: 'company', country: 'AU' },
+    ],
+    kinds: [{ kind: 'offtake' }],
+    elements: ['Dy'],
+    status: 'mou',
+    effectiveDate: '2025-02-01',
+    sources,
+  })
+  t.equal(deal.statusCode, 201, deal.body)
+  await get(`/v1/deals/dy-offtake?minVersion=1`)
+  await get(`/v1/deposits/dy-three?minVersion=1`)
+  const now = await get('/v1/elements/Dy/supply')
+  t.equal(now.deposits.count, before.deposits.count + 3)
+  t.match(now.deposits.byCountry, [
+    { country: 'AU', countryName: 'Australia', count: 2, byStage: { exploration: 1, production: 1 }, blocked: 0 },
+    { country: 'CA', count: 1, byStage: { feasibility: 1 } },
+  ])
+  t.equal(now.deals.count, before.deals.count + 1)
+  t.equal(now.deals.byStatus.mou, (before.deals.byStatus.mou ?? 0) + 1)
+  const listed = await get(now.deposits.list)
+  t.same(
+    listed.items.map((deposit: { id: string }) => deposit.id).sort(),
+    ['dy-one', 'dy-three', 'dy-two'],
+    'the link lists the deposits counted',
+  )
+  const then = await get('/v1/elements/Dy/supply?asOf=2025-01-01')
+  t.same(
+    then.deposits.byCountry.map((entry: { country: string; count: number }) => [entry.country, entry.count]),
+    [['AU', 2]],
+    'as of 2025-01-01 the Canadian deposit, dated later, is not there yet',
+  )
+  t.equal(then.deals.count, 0, 'nor the deal')
+})
+
+t.test('an unknown element is a 400 naming it', async (t) => {
+  const bad = await api.inject('/v1/elements/Xx/supply')
+  t.equal(bad.statusCode, 400)
+  t.match(bad.headers['content-type'], /^application\/problem\+json/)
+  t.match(bad.json().errors, [{ field: 'params.symbol' }])
+  const badDate = await api.inject('/v1/elements/Dy/supply?asOf=2025-13-01&extra=1')
+  t.equal(badDate.statusCode, 400)
+  t.same(
+    badDate
+      .json()
+      .errors.map((error: { field: string }) => error.field)
+      .sort(),
+    ['querystring.asOf', 'querystring.extra'],
+  )
+})
