@@ -5,14 +5,14 @@ import { allDeals, DealFilters, rangeInOrder } from './queries.ts'
 import type { DealView } from './view.ts'
 
 export const DealAggregateDimension = z
-  .enum(['country-pair', 'kind', 'stage', 'year'])
+  .enum(['country-pair', 'kind', 'stage', 'year', 'status'])
   .meta({ id: 'DealAggregateDimension' })
 type DealAggregateDimension = z.output<typeof DealAggregateDimension>
 
 export const DealAggregateQuery = DealFilters.extend({
   by: DealAggregateDimension.default('country-pair').meta({
     description:
-      '`country-pair`: each pair of party countries (a deal between parties of one country counts as that country twice; a party without a known country as `unknown`); `kind`, `stage` (a deal counts once in each of its kinds or stages; `unspecified` where none is named); `year` of the deal date',
+      '`country-pair`: each pair of party countries (a deal between parties of one country counts as that country twice; a party without a known country as `unknown`); `kind`, `stage` (a deal counts once in each of its kinds or stages; `unspecified` where none is named); `year` of the deal date; `status` on the date read',
   }),
 })
   .extend(TemporalQuery.shape)
@@ -30,7 +30,7 @@ const DisclosedValue = z.object({
 
 export const DealAggregateGroup = z
   .object({
-    key: z.string().meta({ examples: ['PK-US', 'offtake', 'magnet', '2025'] }),
+    key: z.string().meta({ examples: ['PK-US', 'offtake', 'magnet', '2025', 'mou'] }),
     deals: z.number().int(),
     disclosedValue: z.array(DisclosedValue).meta({ description: 'Per currency; currencies are never converted' }),
     undisclosedValue: z.number().int().meta({ description: 'Deals in the group whose value is not disclosed' }),
@@ -56,6 +56,8 @@ function keysOf(view: DealView, by: DealAggregateDimension): string[] {
       return view.stages.length > 0 ? view.stages : ['unspecified']
     case 'year':
       return [view.date.slice(0, 4)]
+    case 'status':
+      return [view.status]
     default: {
       const unexpected: never = by
       throw new Error(`unknown dimension ${String(unexpected)}`)
