@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks'
 import { buildLedger, startEmbeddedPostgres } from '@ree/embedded'
 import { eventually, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
+import { measureAppend } from './append.ts'
 import { fillDeposits, recordedFromOf } from './as-of.ts'
 import { measureFreshness } from './freshness.ts'
 import { measureRebuild } from './rebuild.ts'
@@ -28,6 +29,17 @@ const ledger = await buildLedger({
   trust: { rateLimit: { perKey: 1_000_000, perAddress: 1_000_000 } },
 })
 const api = withApiKey(ledger.gateway, ledger.keys.issue('editor', 'bench'))
+
+const appends = Number(process.env.BENCH_APPENDS ?? 500)
+console.log('\nEvent-store append beside a plain INSERT of the same rows, same run, one transaction per append:')
+console.table(
+  await measureAppend(postgres.url, [
+    { writers: 1, eventsPerAppend: 1, appends },
+    { writers: 1, eventsPerAppend: 10, appends },
+    { writers: 8, eventsPerAppend: 1, appends },
+    { writers: 8, eventsPerAppend: 10, appends },
+  ]),
+)
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
