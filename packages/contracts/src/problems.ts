@@ -172,6 +172,10 @@ export const domainProblems = {
     'Record the construction start (it may be dated in the past) or date the report later.',
   ),
   'operators-unchanged': rule('The operators named are already the operators.', 'Send only a change of operators.'),
+  'country-figure-already-recorded': rule(
+    'The same figure from the same sources is already recorded for the country.',
+    'Nothing to record; a disagreeing figure or another source is recorded beside it.',
+  ),
   'deal-already-recorded': exists('deal'),
   'deal-not-found': missing('deal'),
   'status-unchanged': rule('The entity is already at that status.', 'Nothing to record; read it to see its status.'),
