@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildLedger, loadSeeds } from '@ree/embedded'
 import { createTestDatabase, readWhenCaughtUp, withApiKey } from '@ree/testing'
@@ -183,5 +184,23 @@ t.test('bad input is a 400 problem naming the field, and nothing is appended', a
   t.equal((await eventCount('country-XX')) + (await eventCount('country-ZZZ')), 0)
   for (const url of ['/v1/countries/XX', '/v1/countries/ZZZ', '/v1/countries/us', '/v1/countries/XX/history']) {
     t.equal((await api.inject(url)).statusCode, 400, `GET ${url} is a 400`)
+  }
+})
+
+t.test("the README's country example runs as written", async (t) => {
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8')
+  const example = /countries\/CA\/figures[\s\S]*?-d '(\{[^']*\})'/.exec(readme)?.[1]
+  t.ok(example, 'the README records a figure for CA')
+  const recorded = await post('/v1/countries/CA/figures', JSON.parse(example ?? '{}'))
+  t.equal(recorded.statusCode, 200, recorded.body)
+  const canada = await read('/v1/countries/CA?minVersion=1')
+  t.match(canada.figures, [{ metric: 'reserves', year: 2024, bound: 'approximately', confidence: 'normal' }])
+  for (const url of [
+    '/v1/countries/CN',
+    '/v1/countries/US?asOf=2020-01-01',
+    '/v1/countries?metric=mine-production&year=2024',
+  ]) {
+    t.ok(readme.includes(`localhost:3000${url}`), `the README reads ${url}`)
+    t.equal((await api.inject(url)).statusCode, 200, `${url} answers`)
   }
 })
