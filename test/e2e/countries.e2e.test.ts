@@ -204,3 +204,27 @@ t.test("the README's country example runs as written", async (t) => {
     t.equal((await api.inject(url)).statusCode, 200, `${url} answers`)
   }
 })
+
+t.test('the seeded figures keep the world out of the countries and say what their sources say', async (t) => {
+  const seeds = JSON.parse(readFileSync(resolve(root, 'seeds/countries.json'), 'utf8')) as Array<{
+    path: string
+    body: { metric: string; confidence: string; note: string; sources: Array<{ url?: string }> }
+  }>
+  t.ok(
+    seeds.every((seed) => /^\/v1\/countries\/[A-Z]{2}\/figures$/.test(seed.path)),
+    'every seed is a figure of one country',
+  )
+  t.ok(
+    seeds.every((seed) => seed.body.confidence === 'low'),
+    'every figure is at low confidence, as its sources warrant',
+  )
+  t.ok(
+    seeds.every((seed) => seed.body.sources.every((source) => source.url?.startsWith('https://'))),
+    'with https sources',
+  )
+  const totals = seeds.filter((seed) => seed.body.metric !== 'share-of-world')
+  t.ok(
+    totals.every((seed) => /of a world total of (about )?[\d,.]+( million)? t/.test(seed.body.note)),
+    'production and reserves carry the world total in their notes',
+  )
+})

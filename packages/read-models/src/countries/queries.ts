@@ -42,7 +42,20 @@ export const CountryProfile = z
       .nullable()
       .meta({ description: 'When the figures read were last changed; null when none is in force' }),
   })
-  .meta({ id: 'CountryProfile' })
+  .meta({
+    id: 'CountryProfile',
+    examples: [
+      {
+        id: 'US',
+        country: 'US',
+        countryName: 'United States',
+        figures: [],
+        deposits: { total: 2, byStage: { production: 1, feasibility: 1 } },
+        version: 2,
+        lastRecordedAt: null,
+      },
+    ],
+  })
 export type CountryProfile = z.output<typeof CountryProfile>
 
 /**
