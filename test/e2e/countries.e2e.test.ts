@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildLedger, loadSeeds } from '@ree/embedded'
-import { createTestDatabase, readWhenCaughtUp, withApiKey } from '@ree/testing'
+import { createTestDatabase, eventually, readWhenCaughtUp, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
@@ -227,4 +227,18 @@ t.test('the seeded figures keep the world out of the countries and say what thei
     totals.every((seed) => /of a world total of (about )?[\d,.]+( million)? t/.test(seed.body.note)),
     'production and reserves carry the world total in their notes',
   )
+})
+
+t.test('the country figures read model rebuilds alone from the events, to the same answers', async (t) => {
+  const admin = withApiKey(ledger.gateway, ledger.keys.issue('admin', 'rebuild-client'))
+  const before = (await api.inject('/v1/countries/CN')).json()
+  const started = await admin.inject({ method: 'POST', url: '/v1/admin/read-models/country-figures/rebuild' })
+  t.equal(started.statusCode, 202, started.body)
+  const done = await eventually(async () => {
+    const status = (await admin.inject(String(started.headers.location))).json()
+    return status.phase === 'done' || status.phase === 'failed' ? status : undefined
+  }, 60_000)
+  t.match(done, { phase: 'done', failed: 0 })
+  t.same(done.tables, ['country_figures_events', 'country_figures_states', 'country_figures_streams'])
+  t.same((await api.inject('/v1/countries/CN')).json(), before)
 })
