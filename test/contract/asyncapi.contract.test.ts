@@ -45,6 +45,16 @@ t.test('every topic, its dead-letter topic, and every event type is described', 
   t.same(registered.payload.properties.type, { type: 'string', const: 'ree.deposit.registered.v1' })
   t.ok(registered.payload.properties.data.properties.sources, 'the data schema comes from the contracts')
   t.ok(registered.payload.required.includes('effectivedate'))
+  const deposits = Object.values(
+    document.channels as Record<string, { address: string; messages: Record<string, unknown> }>,
+  ).find((channel) => channel.address === 'ree.deposits.events.v1')
+  for (const name of ['CountryFigureRecorded', 'CountryFactRetracted']) {
+    t.ok(deposits?.messages[name], `country figures ride on the deposits topic: ${name}`)
+  }
+  t.same(document.components.messages.CountryFigureRecorded.payload.properties.source, {
+    type: 'string',
+    const: '/ree/deposits',
+  })
 })
 
 t.test('a real event validates against the payload schema AsyncAPI publishes for it', async (t) => {

@@ -7,7 +7,7 @@ import { z } from 'zod'
  * endpoints (so they work the same on the embedded ledger and in distributed mode).
  *   dead-letters replay <id>            re-apply one dead letter
  *   dead-letters replay --entity <id>   re-apply every unresolved one of an entity
- *   rebuild <read-model>                rebuild deposits, deals, shipments, restrictions or all
+ *   rebuild <read-model>                rebuild deposits, deals, shipments, restrictions, country-figures or all
  */
 const config = loadConfig(
   z.object({
@@ -18,7 +18,7 @@ const config = loadConfig(
 )
 const authorization = `Bearer ${config.API_KEY}`
 const usage =
-  'usage: pnpm ledger dead-letters replay <id> | dead-letters replay --entity <entity id> | rebuild <deposits|deals|shipments|restrictions|all>'
+  'usage: pnpm ledger dead-letters replay <id> | dead-letters replay --entity <entity id> | rebuild <deposits|deals|shipments|restrictions|country-figures|all>'
 
 async function post(path: string, body?: object): Promise<{ status: number; body: unknown }> {
   const response = await fetch(new URL(path, config.GATEWAY_URL), {

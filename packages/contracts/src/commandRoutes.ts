@@ -13,6 +13,8 @@ export interface CommandRoute<Name extends string = string> {
   description?: string
   /** The OpenAPI operationId, where the command's name is shared by several entities (RetractFact). */
   operationId?: string
+  /** The path's `id` parameter, where it is not a slug (a country's ISO code). */
+  params?: z.ZodType
   /** The command creates the entity: 201 with `Location`. */
   creates?: boolean
 }

@@ -1,6 +1,7 @@
 export * from './catalog.ts'
 export * from './cloudevent.ts'
 export * from './common.ts'
+export * from './countries.ts'
 export * from './deals.ts'
 export * from './deposits.ts'
 export * from './http.ts'

@@ -180,6 +180,10 @@ export const domainProblems = {
     'No blocking stands on the deposit on that date (a suspension past its `until` has lapsed by itself).',
     'Read the deposit as of that date to see its blocking.',
   ),
+  'country-figure-already-recorded': rule(
+    'The same figure from the same sources is already recorded for the country.',
+    'Nothing to record; a disagreeing figure or another source is recorded beside it.',
+  ),
   'deal-already-recorded': exists('deal'),
   'deal-not-found': missing('deal'),
   'status-unchanged': rule('The entity is already at that status.', 'Nothing to record; read it to see its status.'),

@@ -64,7 +64,7 @@ export function commandRouter<Events extends readonly EventDefinition[], Command
           schema: {
             body: route.body,
             headers: CommandHeaders,
-            ...(route.creates ? {} : { params: IdParams }),
+            ...(route.creates ? {} : { params: route.params ?? IdParams }),
             response: (route.creates
               ? { 201: CommandAccepted, ...errorResponses }
               : { 200: CommandAccepted, ...errorResponses }) as AcceptedResponses,

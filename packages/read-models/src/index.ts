@@ -16,6 +16,7 @@ export { readAt, TemporalQuery, today } from './temporal.ts'
 export { projectEvent } from './project.ts'
 export * from './trade-flows/index.ts'
 export * from './deals/index.ts'
+export * from './countries/index.ts'
 export {
   cursorBinding,
   defineTemporalModel,

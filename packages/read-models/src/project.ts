@@ -1,11 +1,13 @@
 import {
   type CloudEvent,
+  COUNTRY_EVENT_TYPE_PREFIX,
   dealsContext,
   depositsContext,
   tradeFlowsContext,
   UnknownEventTypeError,
 } from '@ree/contracts'
 import type pg from 'pg'
+import { projectCountryFigureEvent } from './countries/projection.ts'
 import { projectDealEvent } from './deals/projection.ts'
 import { projectDepositEvent } from './deposits/projection.ts'
 import { projectTradeFlowEvent } from './trade-flows/projection.ts'
@@ -14,6 +16,8 @@ import { projectTradeFlowEvent } from './trade-flows/projection.ts'
 export async function projectEvent(client: pg.ClientBase, event: CloudEvent): Promise<void> {
   switch (event.source) {
     case depositsContext.source:
+      // Country figures share the deposits' store and source (the supply side): their types tell them apart.
+      if (event.type.startsWith(COUNTRY_EVENT_TYPE_PREFIX)) return projectCountryFigureEvent(client, event)
       return projectDepositEvent(client, event)
     case dealsContext.source:
       return projectDealEvent(client, event)

@@ -3,6 +3,7 @@ import { migrateEventStore } from '@ree/event-store'
 import { createServer, healthPlugin, settingsOf } from '@ree/platform'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
+import { countryRoutes } from './country/routes.ts'
 import { depositRoutes } from './deposit/routes.ts'
 
 export interface DepositsDeps {
@@ -21,5 +22,6 @@ export async function buildDepositsApp(deps: DepositsDeps) {
   const app = createServer({ service: 'deposits', ...deps })
   await app.register(healthPlugin, { checks: { postgres: async () => void (await deps.pool.query('SELECT 1')) } })
   await app.register(depositRoutes(deps.pool, settingsOf(deps)), { prefix: '/v1' })
+  await app.register(countryRoutes(deps.pool, settingsOf(deps)), { prefix: '/v1' })
   return app
 }

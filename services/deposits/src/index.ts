@@ -1,3 +1,5 @@
 export { buildDepositsApp, type DepositsDeps } from './app.ts'
+export type { Country } from './country/country.ts'
+export { type CountryCommand, countryDecider, countryRules } from './country/decide.ts'
 export { type DepositCommand, decide, depositDecider, depositRules } from './deposit/decide.ts'
 export { type Deposit, evolve, initialState } from './deposit/deposit.ts'

@@ -1,4 +1,4 @@
-import { ledgerContexts } from '@ree/contracts'
+import { countryFiguresContext, ledgerContexts } from '@ree/contracts'
 import { createServer, healthPlugin, type ReadinessCheck } from '@ree/platform'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
@@ -8,6 +8,7 @@ import { registerOpenApi } from './openapi.ts'
 import { adminDeadLetterRoutes } from './routes/admin/dead-letters.ts'
 import { adminRebuildRoutes } from './routes/admin/rebuild.ts'
 import { corridorRoutes } from './routes/corridors.ts'
+import { countryRoutes } from './routes/countries.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
 import { dealRoutes } from './routes/deals.ts'
 import { depositRoutes } from './routes/deposits.ts'
@@ -35,12 +36,13 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   const app = createServer({ service: 'gateway', ...deps })
   await app.register(trustPlugin, deps.trust)
   await registerOpenApi(app, { reads: deps.trust.reads })
-  await registerAsyncApi(app, ledgerContexts)
+  await registerAsyncApi(app, [...ledgerContexts, countryFiguresContext])
   await app.register(problemPages)
   await app.register(healthPlugin, {
     checks: { postgres: async () => void (await deps.pool.query('SELECT 1')), ...deps.readiness },
   })
   await app.register(depositRoutes({ pool: deps.pool, commands: deps.commands.deposits }), { prefix: '/v1' })
+  await app.register(countryRoutes({ pool: deps.pool, commands: deps.commands.deposits }), { prefix: '/v1' })
   await app.register(dealRoutes({ pool: deps.pool, commands: deps.commands.deals }), { prefix: '/v1' })
   await app.register(shipmentRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(restrictionRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })

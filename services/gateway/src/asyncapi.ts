@@ -13,9 +13,14 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
   const channels: Record<string, unknown> = {}
   const operations: Record<string, unknown> = {}
   const messages: Record<string, unknown> = {}
+  const refsByTopic = new Map<string, Record<string, { $ref: string }>>()
   for (const context of contexts) {
-    const channel = pascal(context.name)
-    const refs: Record<string, { $ref: string }> = {}
+    // Contexts that share a topic (country figures ride on the deposits') share its channel, named for the first.
+    const owner = contexts.find((candidate) => candidate.topic === context.topic) ?? context
+    const channel = pascal(owner.name)
+    const refs = refsByTopic.get(context.topic) ?? {}
+    refsByTopic.set(context.topic, refs)
+    const sharing = contexts.filter((candidate) => candidate.topic === context.topic).map((candidate) => candidate.name)
     const legacy = (context.upcasters ?? []).map((upcaster) => ({
       definition: upcaster.from,
       key: `${upcaster.from.name}${versionSuffix(upcaster.from.type)}`,
@@ -52,14 +57,14 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
     }
     channels[channel] = {
       address: context.topic,
-      title: `${context.name} events`,
-      description: `Every event of the ${context.name} context, keyed by aggregate id (per-aggregate order), retained without limit.`,
+      title: `${owner.name} events`,
+      description: `Every event of the ${sharing.join(' and ')} context${sharing.length > 1 ? 's' : ''}, keyed by aggregate id (per-aggregate order), retained without limit.`,
       messages: refs,
       bindings: { kafka: { topicConfiguration: { 'retention.ms': -1, 'retention.bytes': -1 } } },
     }
     channels[`${channel}DeadLetters`] = {
       address: `${context.topic}.dlq`,
-      title: `${context.name} dead letters`,
+      title: `${owner.name} dead letters`,
       description: 'Events the projection could not apply, as received, with the error that set them aside.',
       messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
     }

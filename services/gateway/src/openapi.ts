@@ -48,6 +48,11 @@ export async function registerOpenApi(app: FastifyInstance, options: { reads: 'o
       },
       tags: [
         { name: 'Deposits', description: 'Deposits, their estimates, stages and production' },
+        {
+          name: 'Countries',
+          description:
+            'Country figures: mine production and reserves in t REO, shares of world output by stage, each dated and sourced',
+        },
         { name: 'Operations', description: 'What the people who run the ledger need to see' },
         {
           name: 'Admin',

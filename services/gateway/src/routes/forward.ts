@@ -31,7 +31,7 @@ export function forwardCommands(options: {
             ...(route.description ? { description: route.description } : {}),
             body: route.body,
             headers: CommandHeaders,
-            ...(route.creates ? {} : { params: IdParams }),
+            ...(route.creates ? {} : { params: route.params ?? IdParams }),
             response: {
               [accepted]: CommandAccepted.describe('Accepted: the new stream version, also sent as ETag'),
               400: Problem.describe('Bad input: each bad field is named'),

@@ -15,6 +15,7 @@ const readModels = {
   deals: ['deal_'],
   shipments: ['shipment_'],
   restrictions: ['restriction_'],
+  'country-figures': ['country_figures_'],
 } as const satisfies Record<string, readonly string[] | undefined>
 const ReadModelName = z.enum(Object.keys(readModels) as [keyof typeof readModels, ...Array<keyof typeof readModels>])
 

@@ -1,0 +1,13 @@
+export { countryFiguresModel, projectCountryFigureEvent } from './projection.ts'
+export {
+  CountryFigureFilters,
+  CountryFigureListQuery,
+  CountryHistoryQuery,
+  CountryProfile,
+  countryFiguresHistory,
+  countryFiguresVersion,
+  DepositCounts,
+  getCountryProfile,
+  listCountryFigures,
+} from './queries.ts'
+export { CountryFigureView, CountryFiguresView, evolveCountryFiguresView } from './view.ts'

@@ -1,0 +1,118 @@
+import { CountryCode, CountryMetric, countryName, DepositStage } from '@ree/contracts'
+import type pg from 'pg'
+import { z } from 'zod'
+import { PageQuery } from '../cursor.ts'
+import { depositModel } from '../deposits/projection.ts'
+import { readAt, TemporalQuery } from '../temporal.ts'
+import { allStates, eventPage, getState, listStates, streamVersion } from '../temporal-model.ts'
+import { countryFiguresModel } from './projection.ts'
+import { CountryFigureView, type CountryFiguresView } from './view.ts'
+
+type Queryable = pg.Pool | pg.ClientBase
+
+export const CountryFigureFilters = z.object({
+  metric: CountryMetric.optional(),
+  year: z.coerce.number().int().min(1800).max(2200).optional().meta({ description: 'The year the figures are for' }),
+})
+export type CountryFigureFilters = z.output<typeof CountryFigureFilters>
+
+export const CountryFigureListQuery = CountryFigureFilters.extend(PageQuery.shape).extend(TemporalQuery.shape).strict()
+export type CountryFigureListQuery = z.output<typeof CountryFigureListQuery>
+
+export const DepositCounts = z
+  .object({
+    total: z.number().int(),
+    byStage: z.partialRecord(DepositStage, z.number().int()).meta({ description: 'Only the stages with deposits' }),
+  })
+  .meta({ id: 'DepositCounts', examples: [{ total: 3, byStage: { production: 1, feasibility: 1, exploration: 1 } }] })
+
+export const CountryProfile = z
+  .object({
+    id: CountryCode,
+    country: CountryCode,
+    countryName: z.string(),
+    figures: z.array(CountryFigureView),
+    deposits: DepositCounts.meta({ description: "The country's deposits by stage, as of the same date and knowledge" }),
+    version: z.number().int().meta({
+      description:
+        "Stream version of the country's figures, the ETag to send as If-Match; 0 when none is recorded (or, with recordedAsOf, none was in force then)",
+    }),
+    lastRecordedAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'When the figures read were last changed; null when none is in force' }),
+  })
+  .meta({
+    id: 'CountryProfile',
+    examples: [
+      {
+        id: 'US',
+        country: 'US',
+        countryName: 'United States',
+        figures: [],
+        deposits: { total: 2, byStage: { production: 1, feasibility: 1 } },
+        version: 2,
+        lastRecordedAt: null,
+      },
+    ],
+  })
+export type CountryProfile = z.output<typeof CountryProfile>
+
+/**
+ * A country as of a date and as known at a time: its figures and its deposits by stage.
+ * Every assigned ISO code is a country, so one the ledger knows nothing of has none of either.
+ */
+export async function getCountryProfile(
+  db: Queryable,
+  country: string,
+  query: TemporalQuery = {},
+): Promise<CountryProfile> {
+  const read = readAt(query)
+  const [view, deposits] = await Promise.all([
+    getState(db, countryFiguresModel, country, read),
+    allStates(db, depositModel, { ...read, filters: { country } }),
+  ])
+  const byStage: CountryProfile['deposits']['byStage'] = {}
+  for (const deposit of deposits) byStage[deposit.stage] = (byStage[deposit.stage] ?? 0) + 1
+  return {
+    id: country,
+    country,
+    countryName: countryName(country),
+    figures: view?.figures ?? [],
+    deposits: { total: deposits.length, byStage },
+    version: view?.version ?? (query.recordedAsOf === undefined ? await countryFiguresVersion(db, country) : 0),
+    lastRecordedAt: view?.lastRecordedAt ?? null,
+  }
+}
+
+/** Countries with figures that match, a page at a time, each with only its matching figures. */
+export async function listCountryFigures(db: Queryable, query: CountryFigureListQuery) {
+  const { limit, cursor, asOf, recordedAsOf, ...filters } = query
+  const page = await listStates(db, countryFiguresModel, {
+    list: 'country-figures',
+    filters,
+    limit,
+    cursor,
+    ...readAt({ asOf, recordedAsOf }),
+  })
+  const matches = (figure: CountryFiguresView['figures'][number]) =>
+    (filters.metric === undefined || figure.metric === filters.metric) &&
+    (filters.year === undefined || figure.year === filters.year)
+  return {
+    ...page,
+    items: page.items.map((view) => ({ ...view, figures: view.figures.filter(matches) })),
+  }
+}
+
+/** The version the read model has reached for a country's figures (0 when none): for read-your-writes. */
+export async function countryFiguresVersion(db: Queryable, country: string): Promise<number> {
+  return streamVersion(db, countryFiguresModel, country)
+}
+
+export const CountryHistoryQuery = PageQuery.extend(TemporalQuery.shape)
+export type CountryHistoryQuery = z.output<typeof CountryHistoryQuery>
+
+/** A country's figure events, in record order, as CloudEvents (retractions and what they retract included). */
+export async function countryFiguresHistory(db: Queryable, country: string, query: CountryHistoryQuery) {
+  return eventPage(db, countryFiguresModel, country, query)
+}
