@@ -42,7 +42,10 @@ const read = async (url: string) => (await readWhenCaughtUp(api, url)).json()
 const eventCount = async (streamId: string) =>
   (await db.pool.query('SELECT count(*)::int AS n FROM deposits.events WHERE stream_id = $1', [streamId])).rows[0]
     .n as number
-const seededFigures = (country: string) => `/v1/countries/${country}?minVersion=1`
+const seeds = JSON.parse(readFileSync(resolve(root, 'seeds/countries.json'), 'utf8')) as Array<{ path: string }>
+/** A country read once every seeded figure of it is in the read model. */
+const seededFigures = (country: string) =>
+  `/v1/countries/${country}?minVersion=${seeds.filter((seed) => seed.path === `/v1/countries/${country}/figures`).length}`
 
 t.test("China's 2024 mine production reads as USGS gives it, with its source and low confidence", async (t) => {
   const china = await read(seededFigures('CN'))
@@ -76,7 +79,7 @@ t.test("China's 2024 mine production reads as USGS gives it, with its source and
     ],
     'every share by stage, the 2030 ones as projections',
   )
-  t.ok(china.deposits.total >= 1 && china.deposits.byStage.production >= 1, 'with its deposits by stage (Bayan Obo)')
+  t.ok(china.deposits.count >= 1 && china.deposits.byStage.production >= 1, 'with its deposits by stage (Bayan Obo)')
 })
 
 t.test('as of 2020, the United States shows no figure published in 2025, and its deposits then', async (t) => {
@@ -91,7 +94,12 @@ t.test('as of 2020, the United States shows no figure published in 2025, and its
   t.match(then, { id: 'US', countryName: 'United States' })
   const unknown = await api.inject('/v1/countries/FR')
   t.equal(unknown.statusCode, 200, 'a country the ledger knows nothing of is still a country')
-  t.match(unknown.json(), { figures: [], deposits: { total: 0, byStage: {} }, version: 0, lastRecordedAt: null })
+  t.match(unknown.json(), {
+    figures: [],
+    deposits: { count: 0, byStage: {}, blocked: 0 },
+    version: 0,
+    lastRecordedAt: null,
+  })
 })
 
 t.test('listing figures across countries by metric and year', async (t) => {
@@ -241,4 +249,52 @@ t.test('the country figures read model rebuilds alone from the events, to the sa
   t.match(done, { phase: 'done', failed: 0 })
   t.same(done.tables, ['country_figures_events', 'country_figures_states', 'country_figures_streams'])
   t.same((await api.inject('/v1/countries/CN')).json(), before)
+})
+
+t.test("a country's profile: deals, shipments and restrictions by and on it, as of a date", async (t) => {
+  // The seeded trade flows are in the read model before this reads them.
+  await api.inject('/v1/restrictions/cn-export-controls-2025-10?minVersion=2')
+  await api.inject('/v1/shipments/pk-us-first-shipment?minVersion=1')
+  const pakistan = (await api.inject('/v1/countries/PK?asOf=2025-12-01')).json()
+  t.match(pakistan.shipments.out, { count: 1, byCountry: { US: 1 }, byStatus: { delivered: 1 } })
+  t.equal(pakistan.shipments.in.count, 0)
+  const mou = pakistan.deals.byStatus.find((group: { key: string }) => group.key === 'mou')
+  t.ok(mou?.deals >= 1, 'the USSM–FWO MoU among its deals by status')
+  t.match(mou.disclosedValue, [{ currency: 'USD' }], 'with its disclosed value, per currency')
+  t.equal(
+    pakistan.deals.count,
+    pakistan.deals.byStatus.reduce((sum: number, group: { deals: number }) => sum + group.deals, 0),
+  )
+  const listed = (await api.inject(pakistan.shipments.out.list)).json()
+  t.same(
+    listed.items.map((shipment: { id: string }) => shipment.id),
+    ['pk-us-first-shipment'],
+    'the link lists the shipments counted',
+  )
+
+  const china = (await api.inject('/v1/countries/CN?asOf=2025-12-01')).json()
+  const imposed = Object.fromEntries(
+    china.restrictions.imposedBy.map((restriction: { id: string; inForce: boolean }) => [
+      restriction.id,
+      restriction.inForce,
+    ]),
+  )
+  t.same(
+    imposed,
+    { 'cn-export-controls-2025-04': true, 'cn-export-controls-2025-10': false },
+    'China imposed both; on 1 Dec 2025 the October controls are suspended',
+  )
+  const us = (await api.inject('/v1/countries/US?asOf=2025-12-01')).json()
+  t.same(
+    us.restrictions.on.map((restriction: { id: string }) => restriction.id).sort(),
+    ['cn-export-controls-2025-04', 'cn-export-controls-2025-10'],
+    "China's controls target every destination, the US among them",
+  )
+  t.same(
+    us.restrictions.imposedBy.map((restriction: { id: string }) => restriction.id),
+    ['mp-halts-china-2025'],
+    'a US company’s own halt is counted under the US',
+  )
+  const before = (await api.inject('/v1/countries/CN?asOf=2025-01-01')).json()
+  t.same(before.restrictions.imposedBy, [], 'none had been imposed by 1 Jan 2025')
 })

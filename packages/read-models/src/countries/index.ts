@@ -6,7 +6,6 @@ export {
   CountryProfile,
   countryFiguresHistory,
   countryFiguresVersion,
-  DepositCounts,
   getCountryProfile,
   listCountryFigures,
 } from './queries.ts'

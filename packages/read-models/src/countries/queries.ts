@@ -1,10 +1,10 @@
-import { CountryCode, CountryMetric, countryName, DepositStage } from '@ree/contracts'
+import { CountryCode, CountryMetric, countryName } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { PageQuery } from '../cursor.ts'
-import { depositModel } from '../deposits/projection.ts'
+import { CountryActivity, countryActivity } from '../supply/country.ts'
 import { readAt, TemporalQuery } from '../temporal.ts'
-import { allStates, eventPage, getState, listStates, streamVersion } from '../temporal-model.ts'
+import { eventPage, getState, listStates, streamVersion } from '../temporal-model.ts'
 import { countryFiguresModel } from './projection.ts'
 import { CountryFigureView, type CountryFiguresView } from './view.ts'
 
@@ -19,20 +19,15 @@ export type CountryFigureFilters = z.output<typeof CountryFigureFilters>
 export const CountryFigureListQuery = CountryFigureFilters.extend(PageQuery.shape).extend(TemporalQuery.shape).strict()
 export type CountryFigureListQuery = z.output<typeof CountryFigureListQuery>
 
-export const DepositCounts = z
-  .object({
-    total: z.number().int(),
-    byStage: z.partialRecord(DepositStage, z.number().int()).meta({ description: 'Only the stages with deposits' }),
-  })
-  .meta({ id: 'DepositCounts', examples: [{ total: 3, byStage: { production: 1, feasibility: 1, exploration: 1 } }] })
-
 export const CountryProfile = z
   .object({
     id: CountryCode,
     country: CountryCode,
     countryName: z.string(),
     figures: z.array(CountryFigureView),
-    deposits: DepositCounts.meta({ description: "The country's deposits by stage, as of the same date and knowledge" }),
+  })
+  .extend(CountryActivity.shape)
+  .extend({
     version: z.number().int().meta({
       description:
         "Stream version of the country's figures, the ETag to send as If-Match; 0 when none is recorded (or, with recordedAsOf, none was in force then)",
@@ -50,7 +45,19 @@ export const CountryProfile = z
         country: 'US',
         countryName: 'United States',
         figures: [],
-        deposits: { total: 2, byStage: { production: 1, feasibility: 1 } },
+        asOf: '2020-01-01',
+        deposits: {
+          count: 1,
+          byStage: { production: 1 },
+          blocked: 0,
+          list: '/v1/deposits?country=US&asOf=2020-01-01',
+        },
+        deals: { count: 0, byStatus: [], list: '/v1/deals?country=US&asOf=2020-01-01' },
+        shipments: {
+          out: { count: 0, byCountry: {}, byStatus: {}, list: '/v1/shipments?origin=US&asOf=2020-01-01' },
+          in: { count: 0, byCountry: {}, byStatus: {}, list: '/v1/shipments?destination=US&asOf=2020-01-01' },
+        },
+        restrictions: { imposedBy: [], on: [] },
         version: 2,
         lastRecordedAt: null,
       },
@@ -59,8 +66,9 @@ export const CountryProfile = z
 export type CountryProfile = z.output<typeof CountryProfile>
 
 /**
- * A country as of a date and as known at a time: its figures and its deposits by stage.
- * Every assigned ISO code is a country, so one the ledger knows nothing of has none of either.
+ * A country as of a date and as known at a time: its figures, and its deposits, deals,
+ * shipments and restrictions. Every assigned ISO code is a country, so one the ledger
+ * knows nothing of has none of these.
  */
 export async function getCountryProfile(
   db: Queryable,
@@ -68,18 +76,16 @@ export async function getCountryProfile(
   query: TemporalQuery = {},
 ): Promise<CountryProfile> {
   const read = readAt(query)
-  const [view, deposits] = await Promise.all([
+  const [view, activity] = await Promise.all([
     getState(db, countryFiguresModel, country, read),
-    allStates(db, depositModel, { ...read, filters: { country } }),
+    countryActivity(db, country, query),
   ])
-  const byStage: CountryProfile['deposits']['byStage'] = {}
-  for (const deposit of deposits) byStage[deposit.stage] = (byStage[deposit.stage] ?? 0) + 1
   return {
     id: country,
     country,
     countryName: countryName(country),
     figures: view?.figures ?? [],
-    deposits: { total: deposits.length, byStage },
+    ...activity,
     version: view?.version ?? (query.recordedAsOf === undefined ? await countryFiguresVersion(db, country) : 0),
     lastRecordedAt: view?.lastRecordedAt ?? null,
   }
