@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { problemCatalog, timelineRules } from '@ree/contracts'
 import { dealRules } from '@ree/deals'
-import { depositRules } from '@ree/deposits'
+import { depositRules, facilityRules } from '@ree/deposits'
 import { buildLedger } from '@ree/embedded'
 import { createTestDatabase } from '@ree/testing'
 import { restrictionRules, shipmentRules } from '@ree/trade-flows'
@@ -29,6 +29,7 @@ async function sourceFiles(directory: string): Promise<string[]> {
 t.test('every rule code of every decider is in the catalog', async (t) => {
   for (const [decider, rules] of Object.entries({
     depositRules,
+    facilityRules,
     dealRules,
     shipmentRules,
     restrictionRules,

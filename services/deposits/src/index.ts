@@ -1,3 +1,5 @@
 export { buildDepositsApp, type DepositsDeps } from './app.ts'
 export { type DepositCommand, decide, depositDecider, depositRules } from './deposit/decide.ts'
 export { type Deposit, evolve, initialState } from './deposit/deposit.ts'
+export { type FacilityCommand, facilityDecider, facilityRules } from './facility/decide.ts'
+export type { Facility } from './facility/facility.ts'
