@@ -12,10 +12,11 @@ export {
 } from './deposits/queries.ts'
 export { DepositView, evolveDepositView, StageChange } from './deposits/view.ts'
 export { migrateReadModels, READ_MODELS_VERSION, readModelsSql } from './schema.ts'
-export { readAt, TemporalQuery, today } from './temporal.ts'
+export { readAt, TemporalQuery, temporalOnly, today } from './temporal.ts'
 export { projectEvent } from './project.ts'
 export * from './trade-flows/index.ts'
 export * from './deals/index.ts'
+export * from './facilities/index.ts'
 export {
   cursorBinding,
   defineTemporalModel,

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { dealModel } from './deals/projection.ts'
 import { depositModel } from './deposits/projection.ts'
+import { facilityModel } from './facilities/projection.ts'
 import { temporalModelSql } from './temporal-model.ts'
 import { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
 
@@ -15,7 +16,7 @@ export const readModelsSql = `
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE SCHEMA IF NOT EXISTS read_models;
 CREATE TABLE IF NOT EXISTS read_models.layout (version integer NOT NULL);
-${[depositModel, dealModel, shipmentModel, restrictionModel].map(temporalModelSql).join('\n')}
+${[depositModel, dealModel, shipmentModel, restrictionModel, facilityModel].map(temporalModelSql).join('\n')}
 `
 
 /**

@@ -31,3 +31,11 @@ export function readAt(query: TemporalQuery): { today: string; asOf?: string; re
     ...(query.recordedAsOf === undefined ? {} : { recordedAsOf: new Date(query.recordedAsOf).toISOString() }),
   }
 }
+
+/** Only the two times of a query that may carry others (a detail read's `minVersion`, a list's filters). */
+export function temporalOnly(query: TemporalQuery): TemporalQuery {
+  return {
+    ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+    ...(query.recordedAsOf === undefined ? {} : { recordedAsOf: query.recordedAsOf }),
+  }
+}

@@ -1,4 +1,4 @@
-import { ledgerContexts } from '@ree/contracts'
+import { facilitiesContext, ledgerContexts } from '@ree/contracts'
 import { createServer, healthPlugin, type ReadinessCheck } from '@ree/platform'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
@@ -11,6 +11,7 @@ import { corridorRoutes } from './routes/corridors.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
 import { dealRoutes } from './routes/deals.ts'
 import { depositRoutes } from './routes/deposits.ts'
+import { facilityRoutes } from './routes/facilities.ts'
 import { restrictionRoutes } from './routes/restrictions.ts'
 import { shipmentRoutes } from './routes/shipments.ts'
 import { problemPages } from './trust/problemPages.ts'
@@ -34,12 +35,13 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   const app = createServer({ service: 'gateway', ...deps })
   await app.register(trustPlugin, deps.trust)
   await registerOpenApi(app, { reads: deps.trust.reads })
-  await registerAsyncApi(app, ledgerContexts)
+  await registerAsyncApi(app, [...ledgerContexts, facilitiesContext])
   await app.register(problemPages)
   await app.register(healthPlugin, {
     checks: { postgres: async () => void (await deps.pool.query('SELECT 1')), ...deps.readiness },
   })
   await app.register(depositRoutes({ pool: deps.pool, commands: deps.commands.deposits }), { prefix: '/v1' })
+  await app.register(facilityRoutes({ pool: deps.pool, commands: deps.commands.deposits }), { prefix: '/v1' })
   await app.register(dealRoutes({ pool: deps.pool, commands: deps.commands.deals }), { prefix: '/v1' })
   await app.register(shipmentRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(restrictionRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })

@@ -13,8 +13,12 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
   const channels: Record<string, unknown> = {}
   const operations: Record<string, unknown> = {}
   const messages: Record<string, unknown> = {}
+  // Contexts that share a topic (facilities on the deposits topic) share its channel.
+  const channelOfTopic = new Map<string, string>()
   for (const context of contexts) {
-    const channel = pascal(context.name)
+    const shared = channelOfTopic.get(context.topic)
+    const channel = shared ?? pascal(context.name)
+    channelOfTopic.set(context.topic, channel)
     const refs: Record<string, { $ref: string }> = {}
     const legacy = (context.upcasters ?? []).map((upcaster) => ({
       definition: upcaster.from,
@@ -49,6 +53,14 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
         bindings: { kafka: { key: { type: 'string', description: 'The aggregate id (the CloudEvent subject)' } } },
       }
       refs[key] = { $ref: `#/components/messages/${key}` }
+    }
+    if (shared) {
+      const sharedChannel = channels[shared] as { messages: Record<string, unknown>; description: string }
+      Object.assign(sharedChannel.messages, refs)
+      sharedChannel.description += ` It carries the ${context.name} events too (types \`${typePrefix(context)}*\`).`
+      const operation = operations[`receive${shared}`] as { messages: Array<{ $ref: string }> }
+      operation.messages.push(...Object.keys(refs).map((name) => ({ $ref: `#/channels/${shared}/messages/${name}` })))
+      continue
     }
     channels[channel] = {
       address: context.topic,
@@ -112,4 +124,10 @@ export async function registerAsyncApi(app: FastifyInstance, contexts: readonly 
 /** `V1` from `ree.deposit.stage-advanced.v1`: names an old version's message beside the current one. */
 function versionSuffix(type: string): string {
   return type.slice(type.lastIndexOf('.') + 1).toUpperCase()
+}
+
+/** `ree.facility.` from a context's first event type: what its types on a shared topic begin with. */
+function typePrefix(context: ContextDefinition): string {
+  const type = context.events[0]?.type ?? ''
+  return type.slice(0, type.indexOf('.', type.indexOf('.') + 1) + 1)
 }

@@ -48,6 +48,11 @@ export async function registerOpenApi(app: FastifyInstance, options: { reads: 'o
       },
       tags: [
         { name: 'Deposits', description: 'Deposits, their estimates, stages and production' },
+        {
+          name: 'Facilities',
+          description:
+            'Processing facilities (cracking, separation, metal, alloy, magnet, recycling): status, capacities over time and what feeds them',
+        },
         { name: 'Operations', description: 'What the people who run the ledger need to see' },
         {
           name: 'Admin',

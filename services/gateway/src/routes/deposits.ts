@@ -1,13 +1,15 @@
-import { depositCommandRoutes, Problem, Slug } from '@ree/contracts'
+import { CountryCode, DepositStage, depositCommandRoutes, Problem, RareEarthElement, Slug } from '@ree/contracts'
 import { entityTag } from '@ree/contracts'
 import {
   DepositDetail,
+  DepositFilters,
   DepositListQuery,
   DepositView,
   dealsLinkingDeposit,
   depositExists,
   depositHistory,
   depositVersion,
+  facilitiesFedByDeposit,
   getDeposit,
   HistoryQuery,
   listDeposits,
@@ -21,11 +23,32 @@ import type pg from 'pg'
 import { z } from 'zod'
 import type { CommandClient } from '../commandClient.ts'
 import { ConsistencyQuery, waitForVersion } from '../consistency.ts'
+import {
+  FeatureCollection,
+  featureCollection,
+  GEOJSON_CONTENT_TYPE,
+  GeoJsonPageQuery,
+  geoJsonDescription,
+} from '../geojson.ts'
 import { forwardCommands } from './forward.ts'
 
 const tag = 'Deposits'
 const IdParams = z.object({ id: Slug })
 const notFound = (id: string) => new HttpProblem('not-found', `no deposit ${id} is known to the read model`)
+
+const DepositFeatureProperties = z
+  .object({
+    name: z.string(),
+    country: CountryCode,
+    countryName: z.string(),
+    region: z.string().optional(),
+    depositType: z.string().optional(),
+    stage: DepositStage,
+    stageSince: z.string(),
+    elements: z.array(RareEarthElement),
+    operators: z.array(z.string()),
+  })
+  .meta({ id: 'DepositFeatureProperties' })
 
 export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient }): FastifyPluginAsyncZod {
   const { pool } = options
@@ -47,12 +70,47 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
     )
 
     app.get(
+      '/deposits.geojson',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'listDepositsGeoJson',
+          summary: 'The deposits as a GeoJSON FeatureCollection, for maps',
+          description: geoJsonDescription('deposits'),
+          querystring: DepositFilters.extend(GeoJsonPageQuery.shape).extend(TemporalQuery.shape).strict(),
+          response: {
+            200: {
+              description: 'A FeatureCollection of Points',
+              content: { [GEOJSON_CONTENT_TYPE]: { schema: FeatureCollection(DepositFeatureProperties) } },
+            },
+            400: Problem,
+          },
+        },
+      },
+      async (request, reply) => {
+        const page = await listDeposits(pool, request.query)
+        reply.type(GEOJSON_CONTENT_TYPE)
+        return featureCollection(page, (deposit) => ({
+          name: deposit.name,
+          country: deposit.country,
+          countryName: deposit.countryName,
+          ...(deposit.region === undefined ? {} : { region: deposit.region }),
+          ...(deposit.depositType === undefined ? {} : { depositType: deposit.depositType }),
+          stage: deposit.stage,
+          stageSince: deposit.stageSince,
+          elements: deposit.elements.map((entry) => entry.element),
+          operators: deposit.operators.map((operator) => operator.name),
+        }))
+      },
+    )
+
+    app.get(
       '/deposits/:id',
       {
         schema: {
           tags: [tag],
           operationId: 'getDeposit',
-          summary: 'One deposit with the deals that link it, now or as of a past date',
+          summary: 'One deposit with the deals that link it and the facilities it feeds, now or as of a past date',
           querystring: TemporalQuery.extend(ConsistencyQuery.shape).strict(),
           params: IdParams,
           response: { 200: DepositDetail, 400: Problem, 404: Problem, 503: Problem },
@@ -64,7 +122,11 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
         const view = await getDeposit(pool, id, request.query)
         if (!view) throw notFound(id)
         reply.header('etag', entityTag(view.version))
-        return { ...view, deals: await dealsLinkingDeposit(pool, id, request.query) }
+        const [deals, facilities] = await Promise.all([
+          dealsLinkingDeposit(pool, id, request.query),
+          facilitiesFedByDeposit(pool, id, request.query),
+        ])
+        return { ...view, deals, facilities }
       },
     )
 

@@ -1,0 +1,75 @@
+import { z } from 'zod'
+
+/** The largest page of a `.geojson` list: one request draws a map of everything the ledger holds today. */
+export const GEOJSON_MAX_FEATURES = 1000
+
+export const GEOJSON_CONTENT_TYPE = 'application/geo+json'
+
+/** The page of a GeoJSON list: as the JSON list's, with room for a whole map. */
+export const GeoJsonPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(GEOJSON_MAX_FEATURES).default(GEOJSON_MAX_FEATURES),
+  cursor: z.string().min(1).max(500).optional(),
+})
+
+/** RFC 7946 Point: longitude first, then latitude (WGS 84). */
+export const PointGeometry = z
+  .object({
+    type: z.literal('Point'),
+    coordinates: z
+      .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
+      .meta({ description: '[longitude, latitude], in that order (RFC 7946 §3.1.1)' }),
+  })
+  .meta({ id: 'GeoJsonPoint' })
+
+export const Feature = <Properties extends z.ZodType>(properties: Properties) =>
+  z.object({
+    type: z.literal('Feature'),
+    id: z.string(),
+    geometry: PointGeometry,
+    properties,
+  })
+
+export const FeatureCollection = <Properties extends z.ZodType>(properties: Properties) =>
+  z.object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(Feature(properties)),
+    excluded: z.number().int().min(0).meta({
+      description:
+        'A foreign member (RFC 7946 §6.1): how many entities of this page matched but have no coordinates, and so are left out of `features`',
+    }),
+    nextCursor: z.string().nullable().meta({
+      description: 'A foreign member: pass as `cursor` for the next page; null on the last page',
+    }),
+  })
+
+/** A page of the list's collection text, for OpenAPI. */
+export const geoJsonDescription = (entities: string) =>
+  `An RFC 7946 FeatureCollection (\`${GEOJSON_CONTENT_TYPE}\`) of the ${entities} the list would return, with the same filters, \`asOf\` and \`recordedAsOf\`: one Point Feature per ${entities.replace(/s$/, '')} that has coordinates, \`[longitude, latitude]\`. Paged like the list, in id order, but up to ${GEOJSON_MAX_FEATURES.toLocaleString('en')} a page (the default): the ${entities} of a page without coordinates are left out and counted in \`excluded\`; \`nextCursor\` continues.`
+
+/** Builds the collection of one page: a Point per entity with coordinates, the others counted. */
+export function featureCollection<
+  Entity extends { id: string; coordinates?: { lat: number; lon: number } | undefined },
+  Properties,
+>(page: { items: readonly Entity[]; nextCursor: string | null }, properties: (entity: Entity) => Properties) {
+  const features = page.items.flatMap((entity) =>
+    entity.coordinates
+      ? [
+          {
+            type: 'Feature' as const,
+            id: entity.id,
+            geometry: {
+              type: 'Point' as const,
+              coordinates: [entity.coordinates.lon, entity.coordinates.lat] as [number, number],
+            },
+            properties: properties(entity),
+          },
+        ]
+      : [],
+  )
+  return {
+    type: 'FeatureCollection' as const,
+    features,
+    excluded: page.items.length - features.length,
+    nextCursor: page.nextCursor,
+  }
+}
