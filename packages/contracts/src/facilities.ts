@@ -91,7 +91,11 @@ const facilityDetailFields = {
   country: CountryCode,
   region: z.string().min(1).max(200).optional(),
   coordinates: Coordinates.optional(),
-  stages: z.array(FacilityStage).min(1, 'name at least one stage').refine(unique, 'each stage may appear once'),
+  stages: z
+    .array(FacilityStage)
+    .min(1, 'name at least one stage')
+    .max(FacilityStage.options.length)
+    .refine(unique, 'each stage may appear once'),
   products: z
     .array(z.string().trim().min(1).max(100))
     .max(20)

@@ -1,4 +1,4 @@
-import { type CloudEvent, Confidence, DatePrecision, IsoDate, Source } from '@ree/contracts'
+import { type CloudEvent, Confidence, countryName, DatePrecision, IsoDate, Source } from '@ree/contracts'
 import { z } from 'zod'
 
 /** The date, sources and confidence every recorded change carries in a view. */
@@ -35,4 +35,15 @@ export function definedFields<Value extends object, Key extends keyof Value>(
   const picked: Partial<Pick<Value, Key>> = {}
   for (const key of keys) if (value[key] !== undefined) picked[key] = value[key]
   return picked
+}
+
+/** A view with a correction's fields applied (those it sets), its country's name kept in step. */
+export function withCorrections<View extends { country: string; countryName: string }>(
+  view: View,
+  changes: object,
+  knowledge: { version: number; lastRecordedAt: string },
+): View {
+  const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
+  const next = { ...view, ...set, ...knowledge }
+  return { ...next, countryName: countryName(next.country) }
 }

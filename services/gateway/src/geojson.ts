@@ -1,3 +1,6 @@
+import { Problem } from '@ree/contracts'
+import { TemporalQuery } from '@ree/read-models'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 
 /** The largest page of a `.geojson` list: one request draws a map of everything the ledger holds today. */
@@ -42,8 +45,8 @@ export const FeatureCollection = <Properties extends z.ZodType>(properties: Prop
     }),
   })
 
-/** A page of the list's collection text, for OpenAPI. */
-export const geoJsonDescription = (entities: string) =>
+/** What the OpenAPI text says of a `.geojson` list. */
+const geoJsonDescription = (entities: string) =>
   `An RFC 7946 FeatureCollection (\`${GEOJSON_CONTENT_TYPE}\`) of the ${entities} the list would return, with the same filters, \`asOf\` and \`recordedAsOf\`: one Point Feature per ${entities.replace(/s$/, '')} that has coordinates, \`[longitude, latitude]\`. Paged like the list, in id order, but up to ${GEOJSON_MAX_FEATURES.toLocaleString('en')} a page (the default): the ${entities} of a page without coordinates are left out and counted in \`excluded\`; \`nextCursor\` continues.`
 
 /** Builds the collection of one page: a Point per entity with coordinates, the others counted. */
@@ -71,5 +74,52 @@ export function featureCollection<
     features,
     excluded: page.items.length - features.length,
     nextCursor: page.nextCursor,
+  }
+}
+
+type Located = { id: string; coordinates?: { lat: number; lon: number } | undefined }
+
+/** The query of a `.geojson` list: the JSON list's filters and times, its own page. */
+export function geoJsonQuery<Shape extends z.ZodRawShape>(filters: z.ZodObject<Shape>) {
+  return filters.extend(GeoJsonPageQuery.shape).extend(TemporalQuery.shape).strict()
+}
+
+/** A `GET <path>.geojson` route: the entities of a list page as a FeatureCollection. */
+export function geoJsonList<Query extends z.ZodType, Entity extends Located, Properties extends z.ZodType>(options: {
+  path: string
+  tag: string
+  operationId: string
+  entities: string
+  querystring: Query
+  properties: Properties
+  page: (query: z.output<Query>) => Promise<{ items: Entity[]; nextCursor: string | null }>
+  toProperties: (entity: Entity) => z.output<Properties>
+}): FastifyPluginAsyncZod {
+  return async function geoJson(app) {
+    app.get(
+      options.path,
+      {
+        schema: {
+          tags: [options.tag],
+          operationId: options.operationId,
+          summary: `The ${options.entities} as a GeoJSON FeatureCollection, for maps`,
+          description: geoJsonDescription(options.entities),
+          querystring: options.querystring,
+          response: {
+            200: {
+              description: 'A FeatureCollection of Points',
+              content: { [GEOJSON_CONTENT_TYPE]: { schema: FeatureCollection(options.properties) } },
+            },
+            400: Problem,
+          },
+        },
+      },
+      async (request, reply) => {
+        // The type provider cannot see through a generic schema; `querystring` has parsed it as Query.
+        const page = await options.page(request.query as z.output<Query>)
+        reply.type(GEOJSON_CONTENT_TYPE)
+        return featureCollection(page, options.toProperties)
+      },
+    )
   }
 }

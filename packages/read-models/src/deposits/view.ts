@@ -13,7 +13,7 @@ import {
   countryName,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { Fact, factOf } from '../fact.ts'
+import { Fact, factOf, withCorrections } from '../fact.ts'
 
 export const StageChange = Fact.extend({
   kind: z.enum(['registered', 'advanced', 'reversed']),
@@ -79,14 +79,8 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
   }
   if (!view) return undefined
   switch (domainEvent.type) {
-    case 'DepositDetailsCorrected': {
-      const changes = Object.fromEntries(
-        Object.entries(domainEvent.data.changes).filter(([, value]) => value !== undefined),
-      )
-      const next = { ...view, ...changes, ...base } as DepositView
-      next.countryName = countryName(next.country)
-      return next
-    }
+    case 'DepositDetailsCorrected':
+      return withCorrections(view, domainEvent.data.changes, base)
     case 'ResourceEstimatePublished':
       return {
         ...view,

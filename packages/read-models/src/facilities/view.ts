@@ -14,7 +14,7 @@ import {
   RareEarthElement,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { Fact, factOf } from '../fact.ts'
+import { Fact, factOf, withCorrections } from '../fact.ts'
 
 export const FacilityStatusChange = Fact.extend({
   status: FacilityStatus,
@@ -86,14 +86,8 @@ export function evolveFacilityView(view: FacilityView | undefined, event: CloudE
   }
   if (!view) return undefined
   switch (domainEvent.type) {
-    case 'FacilityDetailsCorrected': {
-      const changes = Object.fromEntries(
-        Object.entries(domainEvent.data.changes).filter(([, value]) => value !== undefined),
-      )
-      const next = { ...view, ...changes, ...base } as FacilityView
-      next.countryName = countryName(next.country)
-      return next
-    }
+    case 'FacilityDetailsCorrected':
+      return withCorrections(view, domainEvent.data.changes, base)
     case 'FacilityStatusChanged': {
       const status = domainEvent.data.status
       const change = { status, from: view.status, ...factOf(event, domainEvent.data) }

@@ -23,13 +23,7 @@ import type pg from 'pg'
 import { z } from 'zod'
 import type { CommandClient } from '../commandClient.ts'
 import { ConsistencyQuery, waitForVersion } from '../consistency.ts'
-import {
-  FeatureCollection,
-  featureCollection,
-  GEOJSON_CONTENT_TYPE,
-  GeoJsonPageQuery,
-  geoJsonDescription,
-} from '../geojson.ts'
+import { geoJsonList, geoJsonQuery } from '../geojson.ts'
 import { forwardCommands } from './forward.ts'
 
 const tag = 'Deposits'
@@ -69,28 +63,16 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
       async (request) => listDeposits(pool, request.query),
     )
 
-    app.get(
-      '/deposits.geojson',
-      {
-        schema: {
-          tags: [tag],
-          operationId: 'listDepositsGeoJson',
-          summary: 'The deposits as a GeoJSON FeatureCollection, for maps',
-          description: geoJsonDescription('deposits'),
-          querystring: DepositFilters.extend(GeoJsonPageQuery.shape).extend(TemporalQuery.shape).strict(),
-          response: {
-            200: {
-              description: 'A FeatureCollection of Points',
-              content: { [GEOJSON_CONTENT_TYPE]: { schema: FeatureCollection(DepositFeatureProperties) } },
-            },
-            400: Problem,
-          },
-        },
-      },
-      async (request, reply) => {
-        const page = await listDeposits(pool, request.query)
-        reply.type(GEOJSON_CONTENT_TYPE)
-        return featureCollection(page, (deposit) => ({
+    await app.register(
+      geoJsonList({
+        path: '/deposits.geojson',
+        tag,
+        operationId: 'listDepositsGeoJson',
+        entities: 'deposits',
+        querystring: geoJsonQuery(DepositFilters),
+        properties: DepositFeatureProperties,
+        page: (query) => listDeposits(pool, query),
+        toProperties: (deposit) => ({
           name: deposit.name,
           country: deposit.country,
           countryName: deposit.countryName,
@@ -100,8 +82,8 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
           stageSince: deposit.stageSince,
           elements: deposit.elements.map((entry) => entry.element),
           operators: deposit.operators.map((operator) => operator.name),
-        }))
-      },
+        }),
+      }),
     )
 
     app.get(

@@ -29,13 +29,7 @@ import type pg from 'pg'
 import { z } from 'zod'
 import type { CommandClient } from '../commandClient.ts'
 import { ConsistencyQuery, waitForVersion } from '../consistency.ts'
-import {
-  FeatureCollection,
-  featureCollection,
-  GEOJSON_CONTENT_TYPE,
-  GeoJsonPageQuery,
-  geoJsonDescription,
-} from '../geojson.ts'
+import { geoJsonList, geoJsonQuery } from '../geojson.ts'
 import { forwardCommands } from './forward.ts'
 
 const tag = 'Facilities'
@@ -76,28 +70,16 @@ export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient
       async (request) => listFacilities(pool, request.query),
     )
 
-    app.get(
-      '/facilities.geojson',
-      {
-        schema: {
-          tags: [tag],
-          operationId: 'listFacilitiesGeoJson',
-          summary: 'The facilities as a GeoJSON FeatureCollection, for maps',
-          description: geoJsonDescription('facilities'),
-          querystring: FacilityFilters.extend(GeoJsonPageQuery.shape).extend(TemporalQuery.shape).strict(),
-          response: {
-            200: {
-              description: 'A FeatureCollection of Points',
-              content: { [GEOJSON_CONTENT_TYPE]: { schema: FeatureCollection(FacilityFeatureProperties) } },
-            },
-            400: Problem,
-          },
-        },
-      },
-      async (request, reply) => {
-        const page = await listFacilityViews(pool, request.query)
-        reply.type(GEOJSON_CONTENT_TYPE)
-        return featureCollection(page, (facility) => ({
+    await app.register(
+      geoJsonList({
+        path: '/facilities.geojson',
+        tag,
+        operationId: 'listFacilitiesGeoJson',
+        entities: 'facilities',
+        querystring: geoJsonQuery(FacilityFilters),
+        properties: FacilityFeatureProperties,
+        page: (query) => listFacilityViews(pool, query),
+        toProperties: (facility) => ({
           name: facility.name,
           country: facility.country,
           countryName: facility.countryName,
@@ -108,8 +90,8 @@ export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient
           products: facility.products,
           elements: facility.elements,
           operators: facility.operators.map((operator) => operator.name),
-        }))
-      },
+        }),
+      }),
     )
 
     app.get(
