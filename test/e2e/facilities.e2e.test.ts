@@ -321,7 +321,8 @@ t.test('GeoJSON lists: RFC 7946 FeatureCollections of Points, lon first, the sam
   t.match(deposits.headers['content-type'], /^application\/geo\+json/)
   const collection = deposits.json()
   t.same(rfc7946Violations(collection), [], 'valid RFC 7946')
-  t.same(
+  t.equal(collection.features.length, 1)
+  t.match(
     collection.features,
     [
       {
@@ -336,10 +337,11 @@ t.test('GeoJSON lists: RFC 7946 FeatureCollections of Points, lon first, the sam
           stageSince: '2025-06-01',
           elements: [],
           operators: [],
+          coordinatesFact: { effectiveDate: '2025-06-01', sources: [source], confidence: 'normal' },
         },
       },
     ],
-    'longitude first',
+    'longitude first, with the fact that placed it',
   )
   t.equal(collection.excluded, 1, 'the deposit without coordinates is counted, not drawn')
   t.equal(collection.nextCursor, null)

@@ -309,6 +309,14 @@ t.test('deposits.geojson validates as RFC 7946 with a Point for every deposit th
     'one Point per placed deposit, longitude first',
   )
   t.equal(response.body.excluded, depositIds.length - placed.length, 'the others are counted as left out')
+  t.ok(
+    response.body.features.every(
+      (feature: { properties: { coordinatesFact?: { confidence: string; sources: unknown[] } } }) =>
+        feature.properties.coordinatesFact?.confidence === 'low' &&
+        feature.properties.coordinatesFact.sources.length > 0,
+    ),
+    'each point says where it comes from, at low confidence',
+  )
   const facilities = (await get('/v1/facilities.geojson')).body
   t.same(rfc7946Violations(facilities), [])
   t.same(facilities.features, [], 'no facility has coordinates')

@@ -12,6 +12,7 @@ export {
 } from './deposits/queries.ts'
 export { DepositView, evolveDepositView, StageChange } from './deposits/view.ts'
 export { migrateReadModels, READ_MODELS_VERSION, readModelsSql } from './schema.ts'
+export { CoordinatesFact } from './fact.ts'
 export { readAt, TemporalQuery, temporalOnly, today } from './temporal.ts'
 export { projectEvent } from './project.ts'
 export * from './trade-flows/index.ts'

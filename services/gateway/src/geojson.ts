@@ -1,5 +1,5 @@
 import { Problem } from '@ree/contracts'
-import { TemporalQuery } from '@ree/read-models'
+import { CoordinatesFact, TemporalQuery } from '@ree/read-models'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 
@@ -24,15 +24,15 @@ export const PointGeometry = z
   })
   .meta({ id: 'GeoJsonPoint' })
 
-export const Feature = <Properties extends z.ZodType>(properties: Properties) =>
+export const Feature = <Shape extends z.ZodRawShape>(properties: z.ZodObject<Shape>) =>
   z.object({
     type: z.literal('Feature'),
     id: z.string(),
     geometry: PointGeometry,
-    properties,
+    properties: properties.extend({ coordinatesFact: CoordinatesFact.optional() }),
   })
 
-export const FeatureCollection = <Properties extends z.ZodType>(properties: Properties) =>
+export const FeatureCollection = <Shape extends z.ZodRawShape>(properties: z.ZodObject<Shape>) =>
   z.object({
     type: z.literal('FeatureCollection'),
     features: z.array(Feature(properties)),
@@ -49,11 +49,17 @@ export const FeatureCollection = <Properties extends z.ZodType>(properties: Prop
 const geoJsonDescription = (entities: string) =>
   `An RFC 7946 FeatureCollection (\`${GEOJSON_CONTENT_TYPE}\`) of the ${entities} the list would return, with the same filters, \`asOf\` and \`recordedAsOf\`: one Point Feature per ${entities.replace(/s$/, '')} that has coordinates, \`[longitude, latitude]\`. Paged like the list, in id order, but up to ${GEOJSON_MAX_FEATURES.toLocaleString('en')} a page (the default): the ${entities} of a page without coordinates are left out and counted in \`excluded\`; \`nextCursor\` continues.`
 
+type Located = {
+  id: string
+  coordinates?: { lat: number; lon: number } | undefined
+  coordinatesFact?: z.output<typeof CoordinatesFact> | undefined
+}
+
 /** Builds the collection of one page: a Point per entity with coordinates, the others counted. */
-export function featureCollection<
-  Entity extends { id: string; coordinates?: { lat: number; lon: number } | undefined },
-  Properties,
->(page: { items: readonly Entity[]; nextCursor: string | null }, properties: (entity: Entity) => Properties) {
+export function featureCollection<Entity extends Located, Properties>(
+  page: { items: readonly Entity[]; nextCursor: string | null },
+  properties: (entity: Entity) => Properties,
+) {
   const features = page.items.flatMap((entity) =>
     entity.coordinates
       ? [
@@ -64,7 +70,10 @@ export function featureCollection<
               type: 'Point' as const,
               coordinates: [entity.coordinates.lon, entity.coordinates.lat] as [number, number],
             },
-            properties: properties(entity),
+            // Where the point comes from: its date, sources and confidence.
+            properties: entity.coordinatesFact
+              ? { ...properties(entity), coordinatesFact: entity.coordinatesFact }
+              : properties(entity),
           },
         ]
       : [],
@@ -77,24 +86,24 @@ export function featureCollection<
   }
 }
 
-type Located = { id: string; coordinates?: { lat: number; lon: number } | undefined }
-
 /** The query of a `.geojson` list: the JSON list's filters and times, its own page. */
 export function geoJsonQuery<Shape extends z.ZodRawShape>(filters: z.ZodObject<Shape>) {
   return filters.extend(GeoJsonPageQuery.shape).extend(TemporalQuery.shape).strict()
 }
 
 /** A `GET <path>.geojson` route: the entities of a list page as a FeatureCollection. */
-export function geoJsonList<Query extends z.ZodType, Entity extends Located, Properties extends z.ZodType>(options: {
+export function geoJsonList<Query extends z.ZodType, Entity extends Located, Shape extends z.ZodRawShape>(options: {
   path: string
   tag: string
   operationId: string
   entities: string
   querystring: Query
-  properties: Properties
+  properties: z.ZodObject<Shape>
   page: (query: z.output<Query>) => Promise<{ items: Entity[]; nextCursor: string | null }>
-  toProperties: (entity: Entity) => z.output<Properties>
+  toProperties: (entity: Entity) => z.output<z.ZodObject<Shape>>
 }): FastifyPluginAsyncZod {
+  // Typed as any schema: a generic FeatureCollection is more than the type provider can infer a reply from.
+  const collection: z.ZodType = FeatureCollection(options.properties)
   return async function geoJson(app) {
     app.get(
       options.path,
@@ -108,7 +117,7 @@ export function geoJsonList<Query extends z.ZodType, Entity extends Located, Pro
           response: {
             200: {
               description: 'A FeatureCollection of Points',
-              content: { [GEOJSON_CONTENT_TYPE]: { schema: FeatureCollection(options.properties) } },
+              content: { [GEOJSON_CONTENT_TYPE]: { schema: collection } },
             },
             400: Problem,
           },

@@ -13,7 +13,7 @@ import {
   countryName,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { Fact, factOf, withCorrections } from '../fact.ts'
+import { CoordinatesFact, Fact, factOf, withCorrections } from '../fact.ts'
 
 export const StageChange = Fact.extend({
   kind: z.enum(['registered', 'advanced', 'reversed']),
@@ -30,6 +30,7 @@ export const DepositView = z
     countryName: z.string(),
     region: z.string().optional(),
     coordinates: Coordinates.optional(),
+    coordinatesFact: CoordinatesFact.optional(),
     depositType: z.string().optional(),
     operators: z.array(Operator),
     elements: z.array(ElementGrade),
@@ -73,14 +74,17 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
       ...base,
     }
     if (data.region !== undefined) registered.region = data.region
-    if (data.coordinates !== undefined) registered.coordinates = data.coordinates
+    if (data.coordinates !== undefined) {
+      registered.coordinates = data.coordinates
+      registered.coordinatesFact = fact
+    }
     if (data.depositType !== undefined) registered.depositType = data.depositType
     return registered
   }
   if (!view) return undefined
   switch (domainEvent.type) {
     case 'DepositDetailsCorrected':
-      return withCorrections(view, domainEvent.data.changes, base)
+      return withCorrections(view, domainEvent.data.changes, base, factOf(event, domainEvent.data))
     case 'ResourceEstimatePublished':
       return {
         ...view,

@@ -14,7 +14,7 @@ import {
   RareEarthElement,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { Fact, factOf, withCorrections } from '../fact.ts'
+import { CoordinatesFact, Fact, factOf, withCorrections } from '../fact.ts'
 
 export const FacilityStatusChange = Fact.extend({
   status: FacilityStatus,
@@ -33,6 +33,7 @@ const facilityFields = {
   countryName: z.string(),
   region: z.string().optional(),
   coordinates: Coordinates.optional(),
+  coordinatesFact: CoordinatesFact.optional(),
   operators: z.array(Operator),
   stages: z.array(FacilityStage),
   products: z.array(z.string()),
@@ -81,13 +82,16 @@ export function evolveFacilityView(view: FacilityView | undefined, event: CloudE
       ...base,
     }
     if (data.region !== undefined) registered.region = data.region
-    if (data.coordinates !== undefined) registered.coordinates = data.coordinates
+    if (data.coordinates !== undefined) {
+      registered.coordinates = data.coordinates
+      registered.coordinatesFact = fact
+    }
     return registered
   }
   if (!view) return undefined
   switch (domainEvent.type) {
     case 'FacilityDetailsCorrected':
-      return withCorrections(view, domainEvent.data.changes, base)
+      return withCorrections(view, domainEvent.data.changes, base, factOf(event, domainEvent.data))
     case 'FacilityStatusChanged': {
       const status = domainEvent.data.status
       const change = { status, from: view.status, ...factOf(event, domainEvent.data) }
