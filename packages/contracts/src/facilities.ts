@@ -207,7 +207,7 @@ export const RegisterFacilityBody = FacilityDetails.extend({
         sources: [
           {
             publisher: 'The Star',
-            url: 'https://www.thestar.com.my/news/nation/2023/10/21/lynas-bids-goodbye-to-msia',
+            url: 'https://thestar.com.my/news/nation/2023/10/21/lynas-bids-goodbye-to-msia',
           },
         ],
         confidence: 'normal',
@@ -234,7 +234,7 @@ export const ChangeFacilityStatusBody = z
         status: 'operating',
         effectiveDate: '2024-11-01',
         datePrecision: 'month',
-        sources: [{ publisher: 'SEAISI', url: 'https://www.seaisi.org/details/25722' }],
+        sources: [{ publisher: 'SEAISI', url: 'https://seaisi.org/details/25722' }],
       },
     ],
   })
@@ -250,7 +250,7 @@ export const StateFacilityCapacityBody = z
         capacity: { value: 10500, product: 'NdPr oxide', basis: 'nameplate', bound: 'approximately' },
         effectiveDate: '2024-06-01',
         datePrecision: 'month',
-        sources: [{ publisher: 'Fastmarkets', url: 'https://www.fastmarkets.com/?p=57380' }],
+        sources: [{ publisher: 'Fastmarkets', url: 'https://fastmarkets.com/?p=57380' }],
       },
     ],
   })
@@ -265,7 +265,7 @@ export const LinkFacilityFeedBody = z
       {
         supplier: { kind: 'deposit', id: 'mount-weld' },
         effectiveDate: '2024-06-01',
-        sources: [{ publisher: 'SEAISI', url: 'https://www.seaisi.org/details/25722' }],
+        sources: [{ publisher: 'SEAISI', url: 'https://seaisi.org/details/25722' }],
       },
     ],
   })
