@@ -46,7 +46,7 @@ t.test('every topic, its dead-letter topic, and every event type is described', 
   t.ok(registered.payload.properties.data.properties.sources, 'the data schema comes from the contracts')
   t.ok(registered.payload.required.includes('effectivedate'))
   const deposits = Object.values(
-    document.channels as Record<string, { address: string; messages: Record<string, unknown> }>,
+    document.channels as Record<string, { address: string; messages: Record<string, { $ref: string }> }>,
   ).find((channel) => channel.address === 'ree.deposits.events.v1')
   for (const name of ['CountryFigureRecorded', 'CountryFactRetracted']) {
     t.ok(deposits?.messages[name], `country figures ride on the deposits topic: ${name}`)
@@ -55,6 +55,17 @@ t.test('every topic, its dead-letter topic, and every event type is described', 
     type: 'string',
     const: '/ree/deposits',
   })
+  t.ok(deposits?.messages.FacilityRegistered, 'facility events ride on the deposits topic, and its channel names them')
+  t.equal(
+    Object.values(document.channels as Record<string, { address: string }>).filter(
+      (channel) => channel.address === 'ree.deposits.events.v1',
+    ).length,
+    1,
+    'one channel for the deposits topic',
+  )
+  const facility = document.components.messages.FacilityCapacityStated
+  t.same(facility.payload.properties.source, { type: 'string', const: '/ree/deposits' }, 'with the deposits source')
+  t.ok(facility.payload.properties.data.properties.capacity, 'and its data schema')
 })
 
 t.test('a real event validates against the payload schema AsyncAPI publishes for it', async (t) => {

@@ -39,7 +39,12 @@ t.test('every route is documented with its request, response and error schemas',
     const success = Object.keys(operation.responses).filter((status) => status.startsWith('2'))
     t.ok(success.length > 0, `${name} documents a success response`)
     for (const status of success) {
-      t.ok(operation.responses[status]?.content?.['application/json']?.schema, `${name} ${status} has a schema`)
+      const content = operation.responses[status]?.content
+      // The `.geojson` lists answer RFC 7946 `application/geo+json`.
+      t.ok(
+        (content?.['application/json'] ?? content?.['application/geo+json'])?.schema,
+        `${name} ${status} has a schema`,
+      )
     }
     t.ok(operation.responses['400']?.content, `${name} documents 400 as a problem`)
     if (method === 'post' && !path.startsWith('/v1/admin/')) {

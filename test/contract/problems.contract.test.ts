@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { problemCatalog, timelineRules } from '@ree/contracts'
 import { dealRules } from '@ree/deals'
-import { countryRules, depositRules } from '@ree/deposits'
+import { countryRules, depositRules, facilityRules } from '@ree/deposits'
 import { buildLedger } from '@ree/embedded'
 import { createTestDatabase } from '@ree/testing'
 import { restrictionRules, shipmentRules } from '@ree/trade-flows'
@@ -30,6 +30,7 @@ t.test('every rule code of every decider is in the catalog', async (t) => {
   for (const [decider, rules] of Object.entries({
     depositRules,
     countryRules,
+    facilityRules,
     dealRules,
     shipmentRules,
     restrictionRules,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildLedger, loadSeeds } from '@ree/embedded'
-import { createTestDatabase, readWhenCaughtUp, withApiKey } from '@ree/testing'
+import { createTestDatabase, readWhenCaughtUp, rfc7946Violations, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
@@ -216,3 +216,109 @@ t.test(
     t.same(placed, expected)
   },
 )
+
+/** The facility once every seed about it is in the read model, now or as of a date. */
+const facility = async (id: string, asOf?: string) =>
+  get(`/v1/facilities/${id}?minVersion=${factCount(`facilities/${id}`)}${asOf ? `&asOf=${asOf}` : ''}`)
+
+t.test('facilities read as their sources tell them', async (t) => {
+  const facilityIds = entities.filter((entity) => entity.startsWith('facilities/')).map((entity) => entity.slice(11))
+  t.equal(facilityIds.length, 17, 'every facility of the sources is seeded')
+  for (const id of facilityIds) await facility(id)
+
+  const magnets = (await get('/v1/facilities?country=US&stage=magnet&limit=100')).body.items
+  const fortWorth = magnets.find((entry: { id: string }) => entry.id === 'mp-independence')
+  t.match(fortWorth, {
+    name: 'MP Materials Independence',
+    region: 'Fort Worth, Texas',
+    stages: ['metal', 'alloy', 'magnet'],
+    status: 'operating',
+    statusSince: '2025-01-22',
+    capacities: [{ capacity: { value: 1000, unit: 't/yr', product: 'NdFeB magnets', bound: 'approximately' } }],
+    feeds: [{ kind: 'facility', id: 'mp-mountain-pass-separation', resolved: true }],
+  })
+  t.ok(
+    fortWorth.capacities[0].sources.some((source: { url?: string }) => source.url?.includes('pm-review.com')),
+    "MP's Fort Worth plant lists its capacity with its sources",
+  )
+  t.ok(
+    magnets.every(
+      (entry: { country: string; stages: string[] }) => entry.country === 'US' && entry.stages.includes('magnet'),
+    ),
+  )
+
+  const malaysia = (await get('/v1/facilities?country=MY')).body.items
+  t.same(
+    malaysia.map((entry: { id: string }) => entry.id),
+    ['lynas-malaysia'],
+    "Lynas's separation plant is the one Malaysian facility",
+  )
+  t.same(
+    malaysia[0].feeds.map((feed: { id: string; resolved: boolean }) => [feed.id, feed.resolved]),
+    [
+      ['mount-weld', true],
+      ['lynas-kalgoorlie', true],
+    ],
+    'fed by Mount Weld and Kalgoorlie, both known to the ledger',
+  )
+  const capacityOf = async (asOf?: string) =>
+    (await facility('lynas-malaysia', asOf)).body.capacities.map(
+      (stated: { capacity: { value: number } }) => stated.capacity.value,
+    )
+  t.same(await capacityOf('2024-05-31'), [7200], 'before the June 2024 upgrade: 7,200 t/yr')
+  t.same(await capacityOf(), [7200, 10500], 'after it, both figures side by side')
+  t.same(
+    (await facility('lynas-malaysia', '2024-05-31')).body.feeds.map((feed: { id: string }) => feed.id),
+    ['mount-weld'],
+  )
+  t.match((await facility('lynas-kalgoorlie', '2024-07-01')).body, { status: 'commissioning' })
+  t.match((await facility('lynas-kalgoorlie')).body, { status: 'operating', statusSince: '2024-11-01' })
+  t.match((await facility('lynas-seadrift')).body, { status: 'stalled', statusSince: '2025-08-27' })
+  t.match((await facility('usar-stillwater')).body.registration, { confidence: 'low' })
+  t.match((await facility('ef-white-mesa')).body.capacities[0].capacity, { value: 850, valueMax: 1000 })
+  t.match((await deposit('mount-weld')).body.facilities, [{ id: 'lynas-kalgoorlie' }, { id: 'lynas-malaysia' }])
+
+  for (const id of facilityIds) {
+    t.notOk((await facility(id)).body.coordinates, `${id}: no source gives coordinates, so it has none`)
+  }
+  const seeded = seeds.filter((seed) => seed.file === 'facilities.json')
+  t.same(
+    seeded.filter((seed) => JSON.stringify(seed.body.sources).includes('"http:')).map((seed) => seed.key),
+    [],
+    'every source address is https',
+  )
+})
+
+t.test('deposits.geojson validates as RFC 7946 with a Point for every deposit that has coordinates', async (t) => {
+  const response = await get('/v1/deposits.geojson')
+  t.equal(response.status, 200)
+  t.same(rfc7946Violations(response.body), [])
+  const depositIds = entities.filter((entity) => entity.startsWith('deposits/')).map((entity) => entity.slice(9))
+  const placed = []
+  for (const id of depositIds) {
+    const coordinates = (await deposit(id)).body.coordinates
+    if (coordinates) placed.push({ id, coordinates: [coordinates.lon, coordinates.lat] })
+  }
+  t.ok(placed.length >= 7)
+  t.same(
+    response.body.features.map((feature: { id: string; geometry: { coordinates: number[] } }) => ({
+      id: feature.id,
+      coordinates: feature.geometry.coordinates,
+    })),
+    placed.sort((a, b) => a.id.localeCompare(b.id)),
+    'one Point per placed deposit, longitude first',
+  )
+  t.equal(response.body.excluded, depositIds.length - placed.length, 'the others are counted as left out')
+  t.ok(
+    response.body.features.every(
+      (feature: { properties: { coordinatesFact?: { confidence: string; sources: unknown[] } } }) =>
+        feature.properties.coordinatesFact?.confidence === 'low' &&
+        feature.properties.coordinatesFact.sources.length > 0,
+    ),
+    'each point says where it comes from, at low confidence',
+  )
+  const facilities = (await get('/v1/facilities.geojson')).body
+  t.same(rfc7946Violations(facilities), [])
+  t.same(facilities.features, [], 'no facility has coordinates')
+  t.equal(facilities.excluded, 17)
+})

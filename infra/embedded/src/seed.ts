@@ -12,7 +12,7 @@ const SeedFile = z.array(
 )
 
 /** The order in which contexts are seeded: later ones link to earlier ones. */
-const seedOrder = ['deposits.json', 'countries.json', 'deals.json', 'trade-flows.json']
+const seedOrder = ['deposits.json', 'facilities.json', 'countries.json', 'deals.json', 'trade-flows.json']
 
 /**
  * Sends every seed command through the gateway, like any client. Each carries an

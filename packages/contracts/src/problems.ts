@@ -244,6 +244,19 @@ export const domainProblems = {
   'already-retracted': rule('That event was already retracted.', 'Nothing to do: its retraction is in the history.'),
   'retraction-not-retractable': rule('A retraction is not itself retracted.', 'To restore the fact, record it again.'),
   'restriction-not-suspended': rule('Only a suspended restriction can be reinstated.', 'Check the restriction status.'),
+  'facility-already-registered': exists('facility'),
+  'facility-not-found': missing('facility'),
+  'facility-status-final': rule(
+    'The facility is closed or cancelled; its status moves no further.',
+    'Record a new facility if the plant is rebuilt or the project revived.',
+  ),
+  'facility-status-move-not-allowed': rule(
+    'The facility cannot move from its status on that date to the one named.',
+    'Read the allowed moves in the status-changes description, or record the step in between first.',
+  ),
+  'feed-already-linked': rule('That supplier already feeds the facility on that date.', 'Nothing to record.'),
+  'feed-not-linked': rule('That supplier does not feed the facility on that date.', 'Check the facility feeds.'),
+  'feed-links-itself': rule('A facility cannot feed itself.', 'Name another deposit or facility.'),
 } as const satisfies Record<string, ProblemDefinition>
 
 export const problemCatalog = { ...httpProblems, ...domainProblems } as const

@@ -1,4 +1,4 @@
-import { type CloudEvent, Confidence, DatePrecision, IsoDate, Source } from '@ree/contracts'
+import { type CloudEvent, Confidence, countryName, DatePrecision, IsoDate, Source } from '@ree/contracts'
 import { z } from 'zod'
 
 /** The date, sources and confidence every recorded change carries in a view. */
@@ -35,4 +35,25 @@ export function definedFields<Value extends object, Key extends keyof Value>(
   const picked: Partial<Pick<Value, Key>> = {}
   for (const key of keys) if (value[key] !== undefined) picked[key] = value[key]
   return picked
+}
+
+/** Where a view's coordinates come from: the fact that placed it. */
+export const CoordinatesFact = Fact.meta({
+  id: 'CoordinatesFact',
+  description: 'The fact that gave the coordinates: its date, sources and confidence',
+})
+
+/**
+ * A view with a correction's fields applied (those it sets), its country's name kept in
+ * step, and, when it moves the coordinates, the correction as their fact.
+ */
+export function withCorrections<View extends { country: string; countryName: string; coordinatesFact?: unknown }>(
+  view: View,
+  changes: { coordinates?: unknown },
+  knowledge: { version: number; lastRecordedAt: string },
+  fact: Fact,
+): View {
+  const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
+  const next = { ...view, ...set, ...knowledge, countryName: countryName(String(set.country ?? view.country)) }
+  return changes.coordinates === undefined ? next : { ...next, coordinatesFact: fact }
 }

@@ -12,11 +12,13 @@ export {
 } from './deposits/queries.ts'
 export { DepositView, evolveDepositView, StageChange } from './deposits/view.ts'
 export { migrateReadModels, READ_MODELS_VERSION, readModelsSql } from './schema.ts'
-export { readAt, TemporalQuery, today } from './temporal.ts'
+export { CoordinatesFact } from './fact.ts'
+export { readAt, TemporalQuery, temporalOnly, today } from './temporal.ts'
 export { projectEvent } from './project.ts'
 export * from './trade-flows/index.ts'
 export * from './deals/index.ts'
 export * from './countries/index.ts'
+export * from './facilities/index.ts'
 export {
   cursorBinding,
   defineTemporalModel,

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import { countryFiguresModel } from './countries/projection.ts'
 import { dealModel } from './deals/projection.ts'
 import { depositModel } from './deposits/projection.ts'
+import { facilityModel } from './facilities/projection.ts'
 import { temporalModelSql } from './temporal-model.ts'
 import { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
 
@@ -16,7 +17,7 @@ export const readModelsSql = `
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE SCHEMA IF NOT EXISTS read_models;
 CREATE TABLE IF NOT EXISTS read_models.layout (version integer NOT NULL);
-${[depositModel, dealModel, shipmentModel, restrictionModel, countryFiguresModel].map(temporalModelSql).join('\n')}
+${[depositModel, dealModel, shipmentModel, restrictionModel, countryFiguresModel, facilityModel].map(temporalModelSql).join('\n')}
 `
 
 /**

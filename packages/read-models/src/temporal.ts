@@ -40,3 +40,11 @@ export function dayAfter(date: string): string {
   next.setUTCDate(next.getUTCDate() + 1)
   return next.toISOString().slice(0, 10)
 }
+
+/** Only the two times of a query that may carry others (a detail read's `minVersion`, a list's filters). */
+export function temporalOnly(query: TemporalQuery): TemporalQuery {
+  return {
+    ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+    ...(query.recordedAsOf === undefined ? {} : { recordedAsOf: query.recordedAsOf }),
+  }
+}

@@ -12,3 +12,4 @@ export {
   timelineSteps,
 } from './timelineProperties.ts'
 export { type MetricSample, metricValue, parseMetrics } from './metrics.ts'
+export { rfc7946Violations } from './geojson.ts'

@@ -1,4 +1,4 @@
-import { countryFiguresContext, ledgerContexts } from '@ree/contracts'
+import { countryFiguresContext, facilitiesContext, ledgerContexts } from '@ree/contracts'
 import { createServer, healthPlugin, type ReadinessCheck } from '@ree/platform'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
@@ -12,6 +12,7 @@ import { countryRoutes } from './routes/countries.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
 import { dealRoutes } from './routes/deals.ts'
 import { depositRoutes } from './routes/deposits.ts'
+import { facilityRoutes } from './routes/facilities.ts'
 import { restrictionRoutes } from './routes/restrictions.ts'
 import { shipmentRoutes } from './routes/shipments.ts'
 import { supplyRoutes } from './routes/supply.ts'
@@ -36,13 +37,14 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   const app = createServer({ service: 'gateway', ...deps })
   await app.register(trustPlugin, deps.trust)
   await registerOpenApi(app, { reads: deps.trust.reads })
-  await registerAsyncApi(app, [...ledgerContexts, countryFiguresContext])
+  await registerAsyncApi(app, [...ledgerContexts, countryFiguresContext, facilitiesContext])
   await app.register(problemPages)
   await app.register(healthPlugin, {
     checks: { postgres: async () => void (await deps.pool.query('SELECT 1')), ...deps.readiness },
   })
   await app.register(depositRoutes({ pool: deps.pool, commands: deps.commands.deposits }), { prefix: '/v1' })
   await app.register(countryRoutes({ pool: deps.pool, commands: deps.commands.deposits }), { prefix: '/v1' })
+  await app.register(facilityRoutes({ pool: deps.pool, commands: deps.commands.deposits }), { prefix: '/v1' })
   await app.register(dealRoutes({ pool: deps.pool, commands: deps.commands.deals }), { prefix: '/v1' })
   await app.register(shipmentRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(restrictionRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })

@@ -13,14 +13,13 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
   const channels: Record<string, unknown> = {}
   const operations: Record<string, unknown> = {}
   const messages: Record<string, unknown> = {}
-  const refsByTopic = new Map<string, Record<string, { $ref: string }>>()
+  // Contexts that share a topic (facilities on the deposits topic) share its channel.
+  const channelOfTopic = new Map<string, string>()
   for (const context of contexts) {
-    // Contexts that share a topic (country figures ride on the deposits') share its channel, named for the first.
-    const owner = contexts.find((candidate) => candidate.topic === context.topic) ?? context
-    const channel = pascal(owner.name)
-    const refs = refsByTopic.get(context.topic) ?? {}
-    refsByTopic.set(context.topic, refs)
-    const sharing = contexts.filter((candidate) => candidate.topic === context.topic).map((candidate) => candidate.name)
+    const shared = channelOfTopic.get(context.topic)
+    const channel = shared ?? pascal(context.name)
+    channelOfTopic.set(context.topic, channel)
+    const refs: Record<string, { $ref: string }> = {}
     const legacy = (context.upcasters ?? []).map((upcaster) => ({
       definition: upcaster.from,
       key: `${upcaster.from.name}${versionSuffix(upcaster.from.type)}`,
@@ -55,16 +54,24 @@ export function asyncApiDocument(contexts: readonly ContextDefinition[]) {
       }
       refs[key] = { $ref: `#/components/messages/${key}` }
     }
+    if (shared) {
+      const sharedChannel = channels[shared] as { messages: Record<string, unknown>; description: string }
+      Object.assign(sharedChannel.messages, refs)
+      sharedChannel.description += ` It carries the ${context.name} events too (types \`${typePrefix(context)}*\`).`
+      const operation = operations[`receive${shared}`] as { messages: Array<{ $ref: string }> }
+      operation.messages.push(...Object.keys(refs).map((name) => ({ $ref: `#/channels/${shared}/messages/${name}` })))
+      continue
+    }
     channels[channel] = {
       address: context.topic,
-      title: `${owner.name} events`,
-      description: `Every event of the ${sharing.join(' and ')} context${sharing.length > 1 ? 's' : ''}, keyed by aggregate id (per-aggregate order), retained without limit.`,
+      title: `${context.name} events`,
+      description: `Every event of the ${context.name} context, keyed by aggregate id (per-aggregate order), retained without limit.`,
       messages: refs,
       bindings: { kafka: { topicConfiguration: { 'retention.ms': -1, 'retention.bytes': -1 } } },
     }
     channels[`${channel}DeadLetters`] = {
       address: `${context.topic}.dlq`,
-      title: `${owner.name} dead letters`,
+      title: `${context.name} dead letters`,
       description: 'Events the projection could not apply, as received, with the error that set them aside.',
       messages: { DeadLetter: { $ref: '#/components/messages/DeadLetter' } },
     }
@@ -117,4 +124,10 @@ export async function registerAsyncApi(app: FastifyInstance, contexts: readonly 
 /** `V1` from `ree.deposit.stage-advanced.v1`: names an old version's message beside the current one. */
 function versionSuffix(type: string): string {
   return type.slice(type.lastIndexOf('.') + 1).toUpperCase()
+}
+
+/** `ree.facility.` from a context's first event type: what its types on a shared topic begin with. */
+function typePrefix(context: ContextDefinition): string {
+  const type = context.events[0]?.type ?? ''
+  return type.slice(0, type.indexOf('.', type.indexOf('.') + 1) + 1)
 }

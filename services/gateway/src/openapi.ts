@@ -53,6 +53,11 @@ export async function registerOpenApi(app: FastifyInstance, options: { reads: 'o
           description:
             'Country figures: mine production and reserves in t REO, shares of world output by stage, each dated and sourced',
         },
+        {
+          name: 'Facilities',
+          description:
+            'Processing facilities (cracking, separation, metal, alloy, magnet, recycling): status, capacities over time and what feeds them',
+        },
         { name: 'Operations', description: 'What the people who run the ledger need to see' },
         {
           name: 'Admin',

@@ -3,7 +3,8 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { getDeposit } from '../deposits/queries.ts'
 import { DepositView } from '../deposits/view.ts'
-import type { TemporalQuery } from '../temporal.ts'
+import { FedFacility } from '../facilities/links.ts'
+import { type TemporalQuery, temporalOnly } from '../temporal.ts'
 import { allDeals, getDeal } from './queries.ts'
 import { DealView } from './view.ts'
 
@@ -42,6 +43,7 @@ export const LinkedDeal = z
 
 export const DepositDetail = DepositView.extend({
   deals: z.array(LinkedDeal).meta({ description: 'The deals that link this deposit' }),
+  facilities: z.array(FedFacility).meta({ description: 'The facilities this deposit feeds, as of the same date' }),
 }).meta({ id: 'DepositDetail' })
 
 /** A deal with its deposits resolved against the deposits read model, as of the same time. */
@@ -77,12 +79,4 @@ export async function dealsLinkingDeposit(db: Queryable, depositId: string, quer
       countries,
       kinds: kinds.map((term) => term.kind),
     }))
-}
-
-/** Only the two times of a query that may carry others (a detail read's `minVersion`). */
-function temporalOnly(query: TemporalQuery): TemporalQuery {
-  return {
-    ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
-    ...(query.recordedAsOf === undefined ? {} : { recordedAsOf: query.recordedAsOf }),
-  }
 }

@@ -15,7 +15,7 @@ import {
   countryName,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { definedFields, Fact, factOf } from '../fact.ts'
+import { CoordinatesFact, definedFields, Fact, factOf, withCorrections } from '../fact.ts'
 import { dayAfter, LAST_DAY } from '../temporal.ts'
 
 export const StageChange = Fact.extend({
@@ -54,6 +54,7 @@ export const DepositView = z
     countryName: z.string(),
     region: z.string().optional(),
     coordinates: Coordinates.optional(),
+    coordinatesFact: CoordinatesFact.optional(),
     depositType: z.string().optional(),
     operators: z.array(Operator),
     elements: z.array(ElementGrade),
@@ -104,20 +105,17 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
       ...base,
     }
     if (data.region !== undefined) registered.region = data.region
-    if (data.coordinates !== undefined) registered.coordinates = data.coordinates
+    if (data.coordinates !== undefined) {
+      registered.coordinates = data.coordinates
+      registered.coordinatesFact = fact
+    }
     if (data.depositType !== undefined) registered.depositType = data.depositType
     return registered
   }
   if (!view) return undefined
   switch (domainEvent.type) {
-    case 'DepositDetailsCorrected': {
-      const changes = Object.fromEntries(
-        Object.entries(domainEvent.data.changes).filter(([, value]) => value !== undefined),
-      )
-      const next = { ...view, ...changes, ...base } as DepositView
-      next.countryName = countryName(next.country)
-      return next
-    }
+    case 'DepositDetailsCorrected':
+      return withCorrections(view, domainEvent.data.changes, base, factOf(event, domainEvent.data))
     case 'ResourceEstimatePublished':
       return {
         ...view,

@@ -1,13 +1,15 @@
-import { depositCommandRoutes, Problem, Slug } from '@ree/contracts'
+import { CountryCode, DepositStage, depositCommandRoutes, Problem, RareEarthElement, Slug } from '@ree/contracts'
 import { entityTag } from '@ree/contracts'
 import {
   DepositDetail,
+  DepositFilters,
   DepositListQuery,
   DepositView,
   dealsLinkingDeposit,
   depositExists,
   depositHistory,
   depositVersion,
+  facilitiesFedByDeposit,
   getDeposit,
   HistoryQuery,
   listDeposits,
@@ -21,11 +23,26 @@ import type pg from 'pg'
 import { z } from 'zod'
 import type { CommandClient } from '../commandClient.ts'
 import { ConsistencyQuery, waitForVersion } from '../consistency.ts'
+import { geoJsonList, geoJsonQuery } from '../geojson.ts'
 import { forwardCommands } from './forward.ts'
 
 const tag = 'Deposits'
 const IdParams = z.object({ id: Slug })
 const notFound = (id: string) => new HttpProblem('not-found', `no deposit ${id} is known to the read model`)
+
+const DepositFeatureProperties = z
+  .object({
+    name: z.string(),
+    country: CountryCode,
+    countryName: z.string(),
+    region: z.string().optional(),
+    depositType: z.string().optional(),
+    stage: DepositStage,
+    stageSince: z.string(),
+    elements: z.array(RareEarthElement),
+    operators: z.array(z.string()),
+  })
+  .meta({ id: 'DepositFeatureProperties' })
 
 export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient }): FastifyPluginAsyncZod {
   const { pool } = options
@@ -57,13 +74,36 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
       async (request) => listDeposits(pool, request.query),
     )
 
+    await app.register(
+      geoJsonList({
+        path: '/deposits.geojson',
+        tag,
+        operationId: 'listDepositsGeoJson',
+        entities: 'deposits',
+        querystring: geoJsonQuery(DepositFilters),
+        properties: DepositFeatureProperties,
+        page: (query) => listDeposits(pool, query),
+        toProperties: (deposit) => ({
+          name: deposit.name,
+          country: deposit.country,
+          countryName: deposit.countryName,
+          ...(deposit.region === undefined ? {} : { region: deposit.region }),
+          ...(deposit.depositType === undefined ? {} : { depositType: deposit.depositType }),
+          stage: deposit.stage,
+          stageSince: deposit.stageSince,
+          elements: deposit.elements.map((entry) => entry.element),
+          operators: deposit.operators.map((operator) => operator.name),
+        }),
+      }),
+    )
+
     app.get(
       '/deposits/:id',
       {
         schema: {
           tags: [tag],
           operationId: 'getDeposit',
-          summary: 'One deposit with the deals that link it, now or as of a past date',
+          summary: 'One deposit with the deals that link it and the facilities it feeds, now or as of a past date',
           querystring: TemporalQuery.extend(ConsistencyQuery.shape).strict(),
           params: IdParams,
           response: { 200: DepositDetail, 400: Problem, 404: Problem, 503: Problem },
@@ -75,7 +115,11 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
         const view = await getDeposit(pool, id, request.query)
         if (!view) throw await notFoundAsOf(id, request.query)
         reply.header('etag', entityTag(view.version))
-        return { ...view, deals: await dealsLinkingDeposit(pool, id, request.query) }
+        const [deals, facilities] = await Promise.all([
+          dealsLinkingDeposit(pool, id, request.query),
+          facilitiesFedByDeposit(pool, id, request.query),
+        ])
+        return { ...view, deals, facilities }
       },
     )
 

@@ -1,0 +1,66 @@
+import { CountryCode, FacilityStage, FacilityStatus, RareEarthElement, Slug } from '@ree/contracts'
+import type pg from 'pg'
+import { z } from 'zod'
+import { PageQuery } from '../cursor.ts'
+import { readAt, TemporalQuery } from '../temporal.ts'
+import { allStates, eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
+import { facilityModel } from './projection.ts'
+import type { FacilityView } from './view.ts'
+
+export const FacilityFilters = z.object({
+  country: CountryCode.optional(),
+  stage: FacilityStage.optional().meta({ description: 'Facilities that perform this stage (among others)' }),
+  status: FacilityStatus.optional(),
+  element: RareEarthElement.optional(),
+  operator: z.string().min(1).max(200).optional().meta({ description: "Part of an operator's name, any case" }),
+  deposit: Slug.optional().meta({ description: 'Facilities fed by this deposit id' }),
+  q: z.string().min(1).max(200).optional().meta({ description: 'Part of the name, any case' }),
+})
+export type FacilityFilters = z.output<typeof FacilityFilters>
+
+export const FacilityListQuery = FacilityFilters.extend(PageQuery.shape).extend(TemporalQuery.shape).strict()
+export type FacilityListQuery = z.output<typeof FacilityListQuery>
+
+type Queryable = pg.Pool | pg.ClientBase
+
+export async function listFacilityViews(db: Queryable, query: FacilityListQuery) {
+  const { limit, cursor, asOf, recordedAsOf, ...filters } = query
+  return listStates(db, facilityModel, {
+    list: 'facilities',
+    filters,
+    limit,
+    cursor,
+    ...readAt({ asOf, recordedAsOf }),
+  })
+}
+
+export async function getFacilityView(
+  db: Queryable,
+  id: string,
+  query: TemporalQuery = {},
+): Promise<FacilityView | undefined> {
+  return getState(db, facilityModel, id, readAt(query))
+}
+
+/** Every facility matching the filters, as it stood on a date and as known at a time. */
+export async function allFacilities(db: Queryable, query: FacilityFilters & TemporalQuery): Promise<FacilityView[]> {
+  const { asOf, recordedAsOf, ...filters } = query
+  return allStates(db, facilityModel, { filters, ...readAt({ asOf, recordedAsOf }) })
+}
+
+/** The version the read model has reached for a facility (0 when unknown): for read-your-writes. */
+export async function facilityVersion(db: Queryable, id: string): Promise<number> {
+  return streamVersion(db, facilityModel, id)
+}
+
+export const FacilityHistoryQuery = PageQuery.extend(TemporalQuery.shape)
+export type FacilityHistoryQuery = z.output<typeof FacilityHistoryQuery>
+
+/** A facility's events, in record order, as CloudEvents (retractions and what they retract included). */
+export async function facilityHistory(db: Queryable, id: string, query: FacilityHistoryQuery) {
+  return eventPage(db, facilityModel, id, query)
+}
+
+export async function facilityExists(db: Queryable, id: string): Promise<boolean> {
+  return hasEvents(db, facilityModel, id)
+}

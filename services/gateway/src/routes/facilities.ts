@@ -1,0 +1,141 @@
+import {
+  CloudEvent,
+  CountryCode,
+  entityTag,
+  FacilityStage,
+  FacilityStatus,
+  facilityCommandRoutes,
+  Problem,
+  RareEarthElement,
+  Slug,
+} from '@ree/contracts'
+import {
+  Facility,
+  FacilityFilters,
+  FacilityHistoryQuery,
+  FacilityListQuery,
+  facilityExists,
+  facilityHistory,
+  facilityVersion,
+  getFacility,
+  listFacilities,
+  listFacilityViews,
+  Page,
+  TemporalQuery,
+} from '@ree/read-models'
+import { HttpProblem } from '@ree/platform'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import type pg from 'pg'
+import { z } from 'zod'
+import type { CommandClient } from '../commandClient.ts'
+import { ConsistencyQuery, waitForVersion } from '../consistency.ts'
+import { geoJsonList, geoJsonQuery } from '../geojson.ts'
+import { forwardCommands } from './forward.ts'
+
+const tag = 'Facilities'
+const IdParams = z.object({ id: Slug })
+const notFound = (id: string) => new HttpProblem('not-found', `no facility ${id} is known to the read model`)
+
+const FacilityFeatureProperties = z
+  .object({
+    name: z.string(),
+    country: CountryCode,
+    countryName: z.string(),
+    region: z.string().optional(),
+    stages: z.array(FacilityStage),
+    status: FacilityStatus,
+    statusSince: z.string(),
+    products: z.array(z.string()),
+    elements: z.array(RareEarthElement),
+    operators: z.array(z.string()),
+  })
+  .meta({ id: 'FacilityFeatureProperties' })
+
+export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient }): FastifyPluginAsyncZod {
+  const { pool } = options
+  return async function facilities(app) {
+    app.get(
+      '/facilities',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'listFacilities',
+          summary: 'List processing facilities, filtered, a page at a time',
+          description:
+            'Ordered by id. With `asOf` or `recordedAsOf`, each facility is shown as it stood then, and the filters apply to that state. Feeds are resolved as of the same time; a supplier the ledger does not know is listed with `resolved: false`.',
+          querystring: FacilityListQuery,
+          response: { 200: Page(Facility), 400: Problem },
+        },
+      },
+      async (request) => listFacilities(pool, request.query),
+    )
+
+    await app.register(
+      geoJsonList({
+        path: '/facilities.geojson',
+        tag,
+        operationId: 'listFacilitiesGeoJson',
+        entities: 'facilities',
+        querystring: geoJsonQuery(FacilityFilters),
+        properties: FacilityFeatureProperties,
+        page: (query) => listFacilityViews(pool, query),
+        toProperties: (facility) => ({
+          name: facility.name,
+          country: facility.country,
+          countryName: facility.countryName,
+          ...(facility.region === undefined ? {} : { region: facility.region }),
+          stages: facility.stages,
+          status: facility.status,
+          statusSince: facility.statusSince,
+          products: facility.products,
+          elements: facility.elements,
+          operators: facility.operators.map((operator) => operator.name),
+        }),
+      }),
+    )
+
+    app.get(
+      '/facilities/:id',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'getFacility',
+          summary: 'One facility with its capacities and feeds, now or as of a past date',
+          querystring: TemporalQuery.extend(ConsistencyQuery.shape).strict(),
+          params: IdParams,
+          response: { 200: Facility, 400: Problem, 404: Problem, 503: Problem },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params
+        await waitForVersion(() => facilityVersion(pool, id), request.query.minVersion)
+        const facility = await getFacility(pool, id, request.query)
+        if (!facility) throw notFound(id)
+        reply.header('etag', entityTag(facility.version))
+        return facility
+      },
+    )
+
+    app.get(
+      '/facilities/:id/history',
+      {
+        schema: {
+          tags: [tag],
+          operationId: 'getFacilityHistory',
+          summary: "A facility's events, as CloudEvents, in the order they were recorded",
+          querystring: FacilityHistoryQuery.extend(ConsistencyQuery.shape).strict(),
+          params: IdParams,
+          response: { 200: Page(CloudEvent), 400: Problem, 404: Problem, 503: Problem },
+        },
+      },
+      async (request) => {
+        const { id } = request.params
+        await waitForVersion(() => facilityVersion(pool, id), request.query.minVersion)
+        if (!(await facilityExists(pool, id))) throw notFound(id)
+        return facilityHistory(pool, id, request.query)
+      },
+    )
+
+    await app.register(forwardCommands({ routes: facilityCommandRoutes, client: options.commands, tag }))
+  }
+}
