@@ -67,15 +67,19 @@ t.test("China's 2024 mine production reads as USGS gives it, with its source and
   )
   const shares = china.figures.filter((entry: Figure) => entry.metric === 'share-of-world')
   t.same(
-    shares.map((entry: Figure) => `${entry.stage} ${entry.year} ${entry.value} ${entry.kind}`).sort(),
+    shares
+      .map((entry: Figure & { scope?: string }) =>
+        [entry.stage, entry.scope, entry.year, entry.value, entry.kind].filter((part) => part !== undefined).join(' '),
+      )
+      .sort(),
     [
-      'high-strength-magnets 2022 95 reported',
-      'magnets 2025 94 reported',
+      'magnet 2025 94 reported',
+      'magnet high-strength magnets 2022 95 reported',
       'mining 2023 62 reported',
       'mining 2030 54 projected',
-      'refining 2023 92 reported',
-      'refining 2030 77 projected',
-      'separation 2025 91 reported',
+      'separation-refining 2023 92 reported',
+      'separation-refining 2025 91 reported',
+      'separation-refining 2030 77 projected',
     ],
     'every share by stage, the 2030 ones as projections',
   )

@@ -39,7 +39,7 @@ t.test('register a facility, state its capacities, read it, list it by country a
     operators: [{ name: 'Test Metals' }],
     country: 'MY',
     region: 'Pahang',
-    stages: ['separation'],
+    stages: ['separation-refining'],
     products: ['NdPr oxide'],
     elements: ['Nd', 'Pr'],
     status: 'operating',
@@ -63,7 +63,7 @@ t.test('register a facility, state its capacities, read it, list it by country a
     id: 'test-separation-plant',
     country: 'MY',
     countryName: 'Malaysia',
-    stages: ['separation'],
+    stages: ['separation-refining'],
     status: 'operating',
     statusSince: '2020-01-01',
     version: 3,
@@ -138,12 +138,13 @@ t.test('register a facility, state its capacities, read it, list it by country a
   )
   const generated = await post(
     '/v1/facilities',
-    body({ name: 'Ünïque Refinery', country: 'FR', stages: ['separation'] }),
+    body({ name: 'Ünïque Refinery', country: 'FR', stages: ['separation-refining'] }),
   )
   t.equal(generated.headers.location, '/v1/facilities/unique-refinery', 'an id is generated from the name')
   t.equal(
-    (await post('/v1/facilities', body({ name: 'Ünïque Refinery', country: 'FR', stages: ['separation'] }))).json()
-      .type,
+    (
+      await post('/v1/facilities', body({ name: 'Ünïque Refinery', country: 'FR', stages: ['separation-refining'] }))
+    ).json().type,
     '/problems/facility-already-registered',
   )
 })
@@ -154,12 +155,18 @@ t.test('feed links: a known deposit or facility resolves, an unknown id is kept 
     body({ id: 'test-feed-mine', name: 'Test Feed Mine', country: 'AU' }, '2019-01-01'),
   )
   t.equal(deposit.statusCode, 201)
-  await register({ id: 'test-cracker', name: 'Test Cracker', country: 'AU', stages: ['cracking'], status: 'operating' })
+  await register({
+    id: 'test-cracker',
+    name: 'Test Cracker',
+    country: 'AU',
+    stages: ['concentration'],
+    status: 'operating',
+  })
   await register({
     id: 'test-refinery',
     name: 'Test Refinery',
     country: 'AU',
-    stages: ['separation'],
+    stages: ['separation-refining'],
     status: 'operating',
   })
   const link = (id: string, supplier: object, date = '2024-06-01') =>
@@ -221,7 +228,12 @@ t.test('feed links: a known deposit or facility resolves, an unknown id is kept 
 t.test(
   'status moves along its lifecycle; a refused move is a 422 naming the rule, and nothing is appended',
   async (t) => {
-    await register({ id: 'test-project', name: 'Test Project', country: 'CA', stages: ['separation', 'metal'] })
+    await register({
+      id: 'test-project',
+      name: 'Test Project',
+      country: 'CA',
+      stages: ['separation-refining', 'metal'],
+    })
     const change = (status: string, date: string) =>
       post('/v1/facilities/test-project/status-changes', body({ status }, date))
     t.equal((await change('under-construction', '2022-01-01')).statusCode, 200)
@@ -382,4 +394,25 @@ t.test('GeoJSON lists: RFC 7946 FeatureCollections of Points, lon first, the sam
     ['features[0] latitude 190 is outside [-90, 90]'],
     'the check itself catches a latitude out of range',
   )
+})
+
+t.test('one stage vocabulary: a query may name a stage by its everyday synonym, a body may not', async (t) => {
+  const ids = async (url: string) =>
+    ((await api.inject(url)).json().items as Array<{ id: string }>).map((facility) => facility.id)
+  const canonical = await ids('/v1/facilities?stage=separation-refining&limit=100')
+  t.ok(canonical.length >= 2, `${canonical.length} facilities of this test separate and refine`)
+  t.same(await ids('/v1/facilities?stage=separation&limit=100'), canonical, '`separation` names separation-refining')
+  t.same(await ids('/v1/facilities?stage=refining&limit=100'), canonical, 'and so does `refining`')
+  t.same(
+    await ids('/v1/facilities?stage=cracking&limit=100'),
+    await ids('/v1/facilities?stage=concentration&limit=100'),
+  )
+  const deals = await api.inject('/v1/deals?stage=separation')
+  t.equal(deals.statusCode, 200, "the deals' stage filter takes the same synonyms")
+  t.same(deals.json(), (await api.inject('/v1/deals?stage=separation-refining')).json())
+  const mine = await post('/v1/facilities', body({ name: 'A Mine', country: 'AU', stages: ['mining'] }))
+  t.equal(mine.statusCode, 400, 'a mine is a deposit, not a facility')
+  const synonym = await post('/v1/facilities', body({ name: 'Synonym Works', country: 'AU', stages: ['separation'] }))
+  t.equal(synonym.statusCode, 400, 'a recorded fact names the stage itself')
+  t.match(synonym.json().errors, [{ field: 'body.stages.0' }])
 })

@@ -69,6 +69,40 @@ export type Source = z.infer<typeof Source>
  * How far the ledger trusts a fact: `normal` when a source says it, `low` when only a
  * weak or secondary source does. Nothing is recorded as more certain than its source.
  */
+/**
+ * The steps of the supply chain, one vocabulary for deals, facilities, country shares and
+ * concentration: `concentration` = cracking, leaching or concentration to a mixed product;
+ * `separation-refining` = separation and refining to individual oxides.
+ */
+export const SupplyChainStage = z
+  .enum(['mining', 'concentration', 'separation-refining', 'metal', 'alloy', 'magnet', 'recycling'])
+  .meta({
+    id: 'SupplyChainStage',
+    description:
+      '`concentration`: cracking, leaching or concentration to a mixed product; `separation-refining`: separation and refining to individual oxides',
+  })
+export type SupplyChainStage = z.infer<typeof SupplyChainStage>
+
+/** The everyday names a client may use for a stage in a query, and the stage each names. */
+export const stageSynonyms = {
+  cracking: 'concentration',
+  separation: 'separation-refining',
+  refining: 'separation-refining',
+  magnets: 'magnet',
+} as const satisfies Record<string, SupplyChainStage>
+
+/** A stage in a query string: the stage's name, or a synonym (`separation` for `separation-refining`). */
+export const StageQuery = z
+  .enum([...SupplyChainStage.options, ...(Object.keys(stageSynonyms) as Array<keyof typeof stageSynonyms>)])
+  .transform(
+    (stage): SupplyChainStage =>
+      stage in stageSynonyms ? stageSynonyms[stage as keyof typeof stageSynonyms] : (stage as SupplyChainStage),
+  )
+  .meta({
+    description:
+      'A supply-chain stage; `separation` and `refining` name `separation-refining`, `cracking` names `concentration`, `magnets` names `magnet`',
+  })
+
 /** The law, announcement or ruling a measure rests on, as the source names it. */
 export const LegalReference = z.string().min(1).max(500)
 

@@ -8,6 +8,7 @@ import {
   Provenance,
   RetractFactBody,
   RetractionFields,
+  SupplyChainStage,
 } from './common.ts'
 import { depositsContext } from './deposits.ts'
 
@@ -17,11 +18,6 @@ export const CountryMetric = z.enum(['mine-production', 'reserves', 'share-of-wo
     '`mine-production` in a year and `reserves` in t REO; `share-of-world`: the percent of world output at one supply-chain stage',
 })
 export type CountryMetric = z.infer<typeof CountryMetric>
-
-export const ShareStage = z
-  .enum(['mining', 'refining', 'separation', 'magnets', 'high-strength-magnets'])
-  .meta({ id: 'ShareStage', description: 'The stage a share of world output is of' })
-export type ShareStage = z.infer<typeof ShareStage>
 
 export const FigureUnit = z.enum(['t REO', 'percent']).meta({ id: 'FigureUnit' })
 
@@ -41,7 +37,17 @@ const figureFields = {
     .max(2200)
     .meta({ description: 'The year the figure is for (not when it was published)', examples: [2024] }),
   metric: CountryMetric,
-  stage: ShareStage.optional().meta({ description: 'Required for `share-of-world`, refused otherwise' }),
+  stage: SupplyChainStage.optional().meta({ description: 'Required for `share-of-world`, refused otherwise' }),
+  scope: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({
+      description: 'What within the stage the figure covers, where the source narrows it',
+      examples: ['high-strength magnets'],
+    }),
   value: z
     .number()
     .gt(0)
@@ -67,7 +73,7 @@ const figureFields = {
 
 type FigureInput = {
   metric: CountryMetric
-  stage?: ShareStage | undefined
+  stage?: SupplyChainStage | undefined
   unit: string
   value: number
 }

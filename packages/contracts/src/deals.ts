@@ -12,6 +12,7 @@ import {
   RetractFactBody,
   RetractionFields,
   Slug,
+  SupplyChainStage,
 } from './common.ts'
 
 export const DealStatus = z
@@ -176,11 +177,6 @@ export const DealKind = z
   .enum(['offtake', 'equity', 'joint-venture', 'government-agreement', 'price-floor', 'loan', 'grant'])
   .meta({ id: 'DealKind' })
 export type DealKind = z.infer<typeof DealKind>
-
-export const SupplyChainStage = z
-  .enum(['mining', 'concentration', 'separation-refining', 'metal', 'alloy', 'magnet', 'recycling'])
-  .meta({ id: 'SupplyChainStage' })
-export type SupplyChainStage = z.infer<typeof SupplyChainStage>
 
 const unique =
   <Item>(key: (item: Item) => string) =>

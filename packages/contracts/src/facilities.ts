@@ -10,13 +10,14 @@ import {
   RetractFactBody,
   RetractionFields,
   Slug,
+  SupplyChainStage,
 } from './common.ts'
 import { Coordinates, depositsContext, Operator } from './deposits.ts'
 
-export const FacilityStage = z.enum(['cracking', 'separation', 'metal', 'alloy', 'magnet', 'recycling']).meta({
+export const FacilityStage = SupplyChainStage.exclude(['mining']).meta({
   id: 'FacilityStage',
   description:
-    'A step of the supply chain a plant performs: `cracking` = cracking, leaching or concentration to a mixed product (e.g. mixed carbonate); `separation` = separation and refining to individual oxides; `metal`, `alloy`, `magnet`; `recycling` of magnets or scrap',
+    'A step of the supply chain a plant performs (a mine is a deposit): `concentration` = cracking, leaching or concentration to a mixed product (e.g. mixed carbonate); `separation-refining` = separation and refining to individual oxides; `metal`, `alloy`, `magnet`; `recycling` of magnets or scrap',
 })
 export type FacilityStage = z.infer<typeof FacilityStage>
 
@@ -198,7 +199,7 @@ export const RegisterFacilityBody = FacilityDetails.extend({
         operators: [{ name: 'Lynas', role: 'operator' }],
         country: 'MY',
         region: 'Gebeng, Kuantan',
-        stages: ['separation'],
+        stages: ['separation-refining'],
         products: ['NdPr oxide'],
         elements: ['Nd', 'Pr'],
         status: 'operating',

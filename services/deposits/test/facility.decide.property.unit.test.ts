@@ -26,7 +26,7 @@ const register = status.map(
       name: 'Prop',
       operators: [],
       country: 'MY',
-      stages: ['separation'],
+      stages: ['separation-refining'],
       products: [],
       elements: [],
       status,

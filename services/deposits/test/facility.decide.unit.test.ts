@@ -23,7 +23,7 @@ const registeredAt = (status: FacilityStatus): Registered => ({
     name: 'Lynas Malaysia',
     operators: [{ name: 'Lynas', role: 'operator' }],
     country: 'MY',
-    stages: ['separation'],
+    stages: ['separation-refining'],
     products: ['NdPr oxide'],
     elements: ['Nd', 'Pr'],
     status,
@@ -149,7 +149,7 @@ t.test('capacities accumulate and corrections keep only what changes', async (t)
       'keeps only the fields that change',
     )
   given([registered])
-    .when(command('CorrectFacilityDetails', { changes: { stages: ['separation'] }, ...provenance }))
+    .when(command('CorrectFacilityDetails', { changes: { stages: ['separation-refining'] }, ...provenance }))
     .thenThrows({ code: facilityRules.nothingToCorrect })
 })
 

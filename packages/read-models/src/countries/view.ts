@@ -6,7 +6,7 @@ import {
   countryName,
   decodeEvent,
   FigureUnit,
-  ShareStage,
+  SupplyChainStage,
 } from '@ree/contracts'
 import { z } from 'zod'
 import { definedFields, Fact, factOf } from '../fact.ts'
@@ -19,7 +19,8 @@ export const CountryFigureView = z
     unit: FigureUnit,
     bound: z.enum(['exact', 'approximately', 'at-least']),
     kind: z.enum(['reported', 'projected']),
-    stage: ShareStage.optional(),
+    stage: SupplyChainStage.optional(),
+    scope: z.string().optional(),
     publication: z.string().optional(),
     eventId: z.string().meta({ description: 'The event that recorded it: what a retraction names' }),
   })
@@ -77,7 +78,7 @@ export function evolveCountryFiguresView(
         unit,
         bound,
         kind,
-        ...definedFields(domainEvent.data, ['stage', 'publication']),
+        ...definedFields(domainEvent.data, ['stage', 'scope', 'publication']),
         eventId: event.id,
         ...factOf(event, domainEvent.data),
       }

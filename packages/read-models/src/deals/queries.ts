@@ -1,4 +1,4 @@
-import { CountryCode, DealKind, DealStatus, IsoDate, RareEarthElement, Slug, SupplyChainStage } from '@ree/contracts'
+import { CountryCode, DealKind, DealStatus, IsoDate, RareEarthElement, Slug, StageQuery } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { PageQuery } from '../cursor.ts'
@@ -13,7 +13,7 @@ export const DealFilters = z.object({
   kind: DealKind.optional(),
   status: DealStatus.optional(),
   element: RareEarthElement.optional(),
-  stage: SupplyChainStage.optional(),
+  stage: StageQuery.optional(),
   deposit: Slug.optional().meta({ description: 'A linked deposit id' }),
   from: IsoDate.optional().meta({
     description: 'Only deals whose date (when they first became known) is on or after this',
@@ -25,7 +25,12 @@ export type DealFilters = z.output<typeof DealFilters>
 /** A date range that ends before it starts is a mistake, not an empty answer. */
 export function rangeInOrder(query: { from?: string | undefined; to?: string | undefined }, context: z.RefinementCtx) {
   if (query.from !== undefined && query.to !== undefined && query.to < query.from) {
-    context.addIssue({ code: 'custom', path: ['to'], message: `must be on or after from (${query.from})`, input: query.to })
+    context.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `must be on or after from (${query.from})`,
+      input: query.to,
+    })
   }
 }
 

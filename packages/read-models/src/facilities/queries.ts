@@ -1,4 +1,4 @@
-import { CountryCode, FacilityStage, FacilityStatus, RareEarthElement, Slug } from '@ree/contracts'
+import { CountryCode, FacilityStatus, RareEarthElement, Slug, StageQuery } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { PageQuery } from '../cursor.ts'
@@ -9,7 +9,9 @@ import type { FacilityView } from './view.ts'
 
 export const FacilityFilters = z.object({
   country: CountryCode.optional(),
-  stage: FacilityStage.optional().meta({ description: 'Facilities that perform this stage (among others)' }),
+  stage: StageQuery.optional().meta({
+    description: 'Facilities that perform this stage (among others); `separation` names `separation-refining`',
+  }),
   status: FacilityStatus.optional(),
   element: RareEarthElement.optional(),
   operator: z.string().min(1).max(200).optional().meta({ description: "Part of an operator's name, any case" }),

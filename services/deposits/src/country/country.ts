@@ -33,9 +33,10 @@ export function evolve(state: Country, event: CountryEvent): Country {
 
 /** The figure an event records, less its provenance, and the sources it names. */
 export function figureOf(data: Extract<CountryEvent, { type: 'CountryFigureRecorded' }>['data']): FigureInForce {
-  const { country, year, metric, stage, value, unit, bound, kind, publication } = data
+  const { country, year, metric, stage, scope, value, unit, bound, kind, publication } = data
   const figure: CountryFigure = { country, year, metric, value, unit, bound, kind }
   if (stage !== undefined) figure.stage = stage
+  if (scope !== undefined) figure.scope = scope
   if (publication !== undefined) figure.publication = publication
   return { figure, sourceUrls: data.sources.map((source) => source.url ?? source.publisher).sort() }
 }

@@ -53,7 +53,7 @@ export function check(state: Country, event: CountryEvent): void {
 export function decide(command: CountryCommand, _state: Country): CountryEvent[] {
   switch (command.type) {
     case 'RecordCountryFigure': {
-      const { year, metric, stage, value, unit, bound, kind, publication, ...rest } = command.data
+      const { year, metric, stage, scope, value, unit, bound, kind, publication, ...rest } = command.data
       const data: Extract<CountryEvent, { type: 'CountryFigureRecorded' }>['data'] = {
         country: command.country,
         year,
@@ -63,6 +63,7 @@ export function decide(command: CountryCommand, _state: Country): CountryEvent[]
         bound,
         kind,
         ...(stage === undefined ? {} : { stage }),
+        ...(scope === undefined ? {} : { scope }),
         ...(publication === undefined ? {} : { publication }),
         ...provenanceOf(rest),
       }
