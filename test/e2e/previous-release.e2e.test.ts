@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildLedger, loadSeeds } from '@ree/embedded'
 import { READ_MODELS_VERSION } from '@ree/read-models'
-import { createTestDatabase, eventually, withApiKey } from '@ree/testing'
+import { createTestDatabase, eventually, readWhenCaughtUp, withApiKey } from '@ree/testing'
 import { pino } from 'pino'
 import t from 'tap'
 
@@ -66,8 +66,9 @@ const countStoredEvents = async () => {
   }
   return total
 }
+// A patient client: it asks again while the read model is behind (the upgrade rebuilds it, the seeds load).
 const get = async (path: string): Promise<Answer> => {
-  const response = await api.inject(path)
+  const response = await readWhenCaughtUp(api, path)
   return { status: response.statusCode, body: response.json() }
 }
 

@@ -116,3 +116,82 @@ t.test('an unknown element is a 400 naming it', async (t) => {
     ['querystring.asOf', 'querystring.extra'],
   )
 })
+
+t.test('concentration at a stage: the share outside China and the HHI, with the facts they rest on', async (t) => {
+  // Every seeded figure and facility is in the read model before this reads them.
+  await get('/v1/countries/CN?minVersion=9')
+  await get('/v1/facilities/lynas-malaysia?minVersion=4')
+  const separation = await get('/v1/supply-chain/concentration?stage=separation')
+  t.match(separation, {
+    stage: 'separation-refining',
+    chinaSharePercent: 91,
+    shareOutsideChinaPercent: 9,
+    hhi: { min: 8281, max: 8362, basis: 'china-share-and-capacities' },
+    missing: { chinaFigure: false },
+  })
+  t.ok(
+    separation.hhi.value >= separation.hhi.min && separation.hhi.value <= separation.hhi.max,
+    `the index (${separation.hhi.value}) lies between the least and the most it can be`,
+  )
+  const chinaFact = separation.restsOn.find((fact: { kind: string }) => fact.kind === 'country-figure')
+  t.match(chinaFact, { country: 'CN', value: 91, year: 2025, confidence: 'low', sources: [{ publisher: /./ }] })
+  const lynas = separation.restsOn.find((fact: { facilityId?: string }) => fact.facilityId === 'lynas-malaysia')
+  t.match(
+    lynas,
+    { kind: 'facility-capacity', country: 'MY', value: 10500, product: 'NdPr oxide' },
+    'Lynas after its upgrade',
+  )
+  t.notOk(
+    separation.restsOn.some((fact: { facilityId?: string }) => fact.facilityId === 'lynas-seadrift'),
+    'a plant that is not operating adds no capacity',
+  )
+  t.equal(
+    separation.lowConfidence,
+    separation.restsOn.filter((fact: { confidence: string }) => fact.confidence === 'low').length,
+  )
+  t.same(
+    separation.alternatives.map((fact: { value: number; year: number }) => `${fact.value} ${fact.year}`).sort(),
+    ['77 2030', '92 2023'],
+    'the older and the projected figures stand beside it',
+  )
+  const shares = separation.byCountry.reduce(
+    (sum: number, entry: { sharePercent: number }) => sum + entry.sharePercent,
+    0,
+  )
+  t.ok(Math.abs(shares - 100) < 0.1, `the shares add up to 100 (${shares})`)
+  t.same(
+    await get('/v1/supply-chain/concentration?stage=separation-refining'),
+    separation,
+    'the synonym names the same stage',
+  )
+
+  const early = await get('/v1/supply-chain/concentration?stage=separation&asOf=2025-01-01')
+  t.match(early, { chinaSharePercent: 92 }, "before October 2025, the IEA's 2023 figure is the latest known")
+  const mining = await get('/v1/supply-chain/concentration?stage=mining')
+  t.match(mining, { hhi: { basis: 'mine-production' }, byCountry: [{ country: 'CN' }] })
+  t.ok(
+    mining.chinaSharePercent > 69 && mining.chinaSharePercent < 69.3,
+    `China's 270,000 t of 2024 (${mining.chinaSharePercent} %)`,
+  )
+  t.ok(
+    mining.restsOn.every(
+      (fact: { metric: string; year: number }) => fact.metric === 'mine-production' && fact.year === 2024,
+    ),
+  )
+  const before = await get('/v1/supply-chain/concentration?stage=mining&asOf=2020-01-01')
+  t.match(before, { chinaSharePercent: null, shareOutsideChinaPercent: null, hhi: { value: null, basis: 'none' } })
+  t.match(before.missing, { chinaFigure: true })
+
+  const magnets = await get('/v1/supply-chain/concentration?stage=magnet&element=Nd')
+  t.match(magnets, { chinaSharePercent: 94, element: 'Nd' })
+  t.ok(
+    magnets.alternatives.some((fact: { scope?: string }) => fact.scope === 'high-strength magnets'),
+    "Wood Mackenzie's ~95 % of high-strength magnets stands beside it",
+  )
+  t.ok(magnets.notes.some((note: string) => /rare earths as a whole/.test(note)))
+
+  for (const bad of ['stage=spinning', 'stage=magnet&element=Xx', '', 'stage=magnet&asOf=yesterday']) {
+    const response = await api.inject(`/v1/supply-chain/concentration?${bad}`)
+    t.equal(response.statusCode, 400, `${bad || 'no stage'}: 400`)
+  }
+})
