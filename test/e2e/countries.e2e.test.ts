@@ -299,6 +299,12 @@ t.test("a country's profile: deals, shipments and restrictions by and on it, as 
     ['mp-halts-china-2025'],
     'a US company’s own halt is counted under the US',
   )
+  await api.inject('/v1/facilities/mp-independence?minVersion=2')
+  t.ok(us.facilities.byStage.magnet >= 2, `US magnet plants on 1 Dec 2025: ${us.facilities.byStage.magnet}`)
+  t.ok(us.facilities.byStatus.operating >= 1)
+  t.equal(us.facilities.byCountry.US, us.facilities.count, 'all of them in the US')
+  const usFacilities = (await api.inject(`${us.facilities.list}&limit=100`)).json()
+  t.equal(usFacilities.items.length, us.facilities.count, 'the link lists the facilities counted')
   const before = (await api.inject('/v1/countries/CN?asOf=2025-01-01')).json()
   t.same(before.restrictions.imposedBy, [], 'none had been imposed by 1 Jan 2025')
 })

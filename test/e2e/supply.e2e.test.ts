@@ -99,6 +99,14 @@ t.test('deposits by country and stage, and deals by status, that carry an elemen
     'as of 2025-01-01 the Canadian deposit, dated later, is not there yet',
   )
   t.equal(then.deals.count, 0, 'nor the deal')
+  const neodymium = await get('/v1/elements/Nd/supply')
+  t.ok(neodymium.facilities.byCountry.MY >= 1, 'Lynas Malaysia separates Nd')
+  t.ok(neodymium.facilities.byStage['separation-refining'] >= 3, 'among the separation plants that name Nd')
+  const facilityIds = (await get(`${neodymium.facilities.list}&limit=100`)).items.map(
+    (facility: { id: string }) => facility.id,
+  )
+  t.equal(facilityIds.length, neodymium.facilities.count, 'the link lists the facilities counted')
+  t.ok(facilityIds.includes('mp-independence'))
 })
 
 t.test('an unknown element is a 400 naming it', async (t) => {

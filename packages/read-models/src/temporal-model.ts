@@ -560,7 +560,7 @@ function bindingOf(read: ListRead<unknown>): string {
 
 /**
  * How many entities match the filters as of a valid date and as known at a time, by the
- * values of some columns (an array column counts an entity under each of its values).
+ * values of some columns (`id` among them; an array column counts an entity under each of its values).
  */
 export async function countStates<View extends Knowledge & { id: string }, Filters extends Record<string, unknown>>(
   db: Queryable,
@@ -570,6 +570,7 @@ export async function countStates<View extends Knowledge & { id: string }, Filte
   const values: unknown[] = []
   const conditions = [...timeConditions(read, values), ...filterConditions(model, read.filters, values)]
   const groups = read.by.map((name) => {
+    if (name === 'id') return 's.id'
     const column = model.columns[identifier(name)]
     if (!column) throw new Error(`unknown column ${name}`)
     return column.type === 'text[]' ? `unnest(s.${name})` : `s.${name}`

@@ -52,6 +52,13 @@ export const CountryProfile = z
           blocked: 0,
           list: '/v1/deposits?country=US&asOf=2020-01-01',
         },
+        facilities: {
+          count: 0,
+          byStage: {},
+          byStatus: {},
+          byCountry: {},
+          list: '/v1/facilities?country=US&asOf=2020-01-01',
+        },
         deals: { count: 0, byStatus: [], list: '/v1/deals?country=US&asOf=2020-01-01' },
         shipments: {
           out: { count: 0, byCountry: {}, byStatus: {}, list: '/v1/shipments?origin=US&asOf=2020-01-01' },

@@ -3,10 +3,12 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { aggregateDeals, DealAggregateGroup } from '../deals/aggregates.ts'
 import { depositModel } from '../deposits/projection.ts'
+import { facilityModel } from '../facilities/projection.ts'
 import { readAt, type TemporalQuery } from '../temporal.ts'
 import { allStates, countStates } from '../temporal-model.ts'
 import { restrictionModel, shipmentModel } from '../trade-flows/projection.ts'
 import { inForceOn, type RestrictionView } from '../trade-flows/restriction-view.ts'
+import { FacilityCounts, facilitySummary } from './element.ts'
 
 type Queryable = pg.Pool | pg.ClientBase
 
@@ -40,6 +42,7 @@ export const CountryActivity = z
       blocked: Count,
       list: z.string(),
     }),
+    facilities: FacilityCounts.meta({ description: 'Its facilities, by stage and status' }),
     deals: z.object({
       count: Count.meta({ description: 'Deals with a party of this country' }),
       byStatus: z.array(DealAggregateGroup).meta({ description: 'Count and disclosed value (per currency) by status' }),
@@ -72,8 +75,9 @@ export async function countryActivity(db: Queryable, country: string, query: Tem
   const day = at.asOf ?? at.today
   const times = (filters: Record<string, string>) =>
     new URLSearchParams({ ...filters, asOf: day, ...(at.recordedAsOf ? { recordedAsOf: at.recordedAsOf } : {}) })
-  const [deposits, deals, out, inbound, imposedBy, on] = await Promise.all([
+  const [deposits, facilities, deals, out, inbound, imposedBy, on] = await Promise.all([
     countStates(db, depositModel, { filters: { country }, by: ['stage', 'blocked'], ...at }),
+    countStates(db, facilityModel, { filters: { country }, by: ['id', 'country', 'status', 'stages'], ...at }),
     aggregateDeals(db, { country, by: 'status', ...query }),
     countStates(db, shipmentModel, { filters: { origin: country }, by: ['destination', 'status'], ...at }),
     countStates(db, shipmentModel, { filters: { destination: country }, by: ['origin', 'status'], ...at }),
@@ -107,6 +111,7 @@ export async function countryActivity(db: Queryable, country: string, query: Tem
       blocked: total(deposits.filter((row) => row.key.blocked === 'true')),
       list: `/v1/deposits?${times({ country })}`,
     },
+    facilities: facilitySummary(facilities, `/v1/facilities?${times({ country })}`),
     deals: {
       count: deals.groups.reduce((sum, group) => sum + group.deals, 0),
       byStatus: deals.groups,

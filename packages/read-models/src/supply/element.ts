@@ -3,14 +3,17 @@ import {
   countryName,
   DealStatus,
   DepositStage,
+  FacilityStatus,
   IsoDate,
   RareEarthElement,
   RestrictionKind,
+  SupplyChainStage,
 } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { dealModel } from '../deals/projection.ts'
 import { depositModel } from '../deposits/projection.ts'
+import { facilityModel } from '../facilities/projection.ts'
 import { readAt, type TemporalQuery } from '../temporal.ts'
 import { allStates, countStates } from '../temporal-model.ts'
 import { restrictionModel } from '../trade-flows/projection.ts'
@@ -19,6 +22,18 @@ import { inForceOn, type RestrictionView } from '../trade-flows/restriction-view
 type Queryable = pg.Pool | pg.ClientBase
 
 const Count = z.number().int().min(0)
+
+export const FacilityCounts = z
+  .object({
+    count: Count,
+    byStage: z
+      .partialRecord(SupplyChainStage, Count)
+      .meta({ description: 'A facility counts once in each of its stages' }),
+    byStatus: z.partialRecord(FacilityStatus, Count),
+    byCountry: z.record(CountryCode, Count),
+    list: z.string(),
+  })
+  .meta({ id: 'FacilityCounts' })
 
 export const ElementSupply = z
   .object({
@@ -38,6 +53,7 @@ export const ElementSupply = z
       ),
       list: z.string().meta({ description: 'The list of those deposits, with the same times' }),
     }),
+    facilities: FacilityCounts.meta({ description: 'Facilities whose recorded elements include it' }),
     deals: z.object({
       count: Count.meta({ description: 'Deals that name it' }),
       byStatus: z.partialRecord(DealStatus, Count),
@@ -71,8 +87,9 @@ export async function elementSupply(
 ): Promise<ElementSupply> {
   const at = readAt(query)
   const day = at.asOf ?? at.today
-  const [depositCounts, dealCounts, restrictions] = await Promise.all([
+  const [depositCounts, facilityCounts, dealCounts, restrictions] = await Promise.all([
     countStates(db, depositModel, { filters: { element }, by: ['country', 'stage', 'blocked'], ...at }),
+    countStates(db, facilityModel, { filters: { element }, by: ['id', 'country', 'status', 'stages'], ...at }),
     countStates(db, dealModel, { filters: { element }, by: ['status'], ...at }),
     allStates<RestrictionView, Record<string, unknown>>(db, restrictionModel, { filters: { element }, ...at }),
   ])
@@ -106,6 +123,7 @@ export async function elementSupply(
       byCountry: [...byCountry.values()].sort((a, b) => b.count - a.count || a.country.localeCompare(b.country)),
       list: `/v1/deposits?${times}`,
     },
+    facilities: facilitySummary(facilityCounts, `/v1/facilities?${times}`),
     deals: {
       count: dealCounts.reduce((sum, row) => sum + row.count, 0),
       byStatus: Object.fromEntries(dealCounts.map(({ key, count }) => [String(key.status), count])),
@@ -124,4 +142,28 @@ export async function elementSupply(
         namesElement: restriction.elements.length > 0,
       })),
   }
+}
+
+/**
+ * Facility counts from rows grouped by (id, country, status, stage): a facility counts once
+ * in all, in its country and in its status, and once in each of its stages.
+ */
+export function facilitySummary(
+  rows: ReadonlyArray<{ key: Record<string, string | null>; count: number }>,
+  list: string,
+) {
+  const ids = new Map<string, { country: string; status: string }>()
+  const byStage: Partial<Record<SupplyChainStage, number>> = {}
+  for (const { key } of rows) {
+    ids.set(String(key.id), { country: String(key.country), status: String(key.status) })
+    const stage = key.stages as SupplyChainStage
+    byStage[stage] = (byStage[stage] ?? 0) + 1
+  }
+  const byStatus: Partial<Record<FacilityStatus, number>> = {}
+  const byCountry: Record<string, number> = {}
+  for (const { country, status } of ids.values()) {
+    byStatus[status as FacilityStatus] = (byStatus[status as FacilityStatus] ?? 0) + 1
+    byCountry[country] = (byCountry[country] ?? 0) + 1
+  }
+  return { count: ids.size, byStage, byStatus, byCountry, list }
 }
