@@ -110,11 +110,13 @@ t.test('the seeded status histories', async (t) => {
     'from contract to stalled',
   )
   t.match(lynas.amendments, [
+    { changes: { facilityIds: ['lynas-seadrift'] }, previous: { facilityIds: [] } },
     {
       changes: { value: { amount: 258_000_000, bound: 'approximately' } },
       previous: { value: { amount: 120_000_000 } },
     },
   ])
+  t.match(lynas.facilities, [{ id: 'lynas-seadrift', resolved: true }], 'the plant the funding is for')
   t.match(lynas.reports, [{ report: { claim: /unlikely to proceed/ }, datePrecision: 'month' }])
   t.equal(lynas.binding, true)
 

@@ -416,3 +416,43 @@ t.test('one stage vocabulary: a query may name a stage by its everyday synonym, 
   t.equal(synonym.statusCode, 400, 'a recorded fact names the stage itself')
   t.match(synonym.json().errors, [{ field: 'body.stages.0' }])
 })
+
+t.test('a deal names the facilities it funds; an unknown one is kept unresolved', async (t) => {
+  const deal = await post(
+    '/v1/deals',
+    body({
+      id: 'plant-loan',
+      name: 'Plant loan',
+      parties: [
+        { name: 'Lender', type: 'agency', country: 'AU' },
+        { name: 'Borrower', type: 'company', country: 'AU' },
+      ],
+      kinds: [{ kind: 'loan' }],
+      status: 'signed',
+      facilityIds: ['test-cracker', 'no-such-plant'],
+    }),
+  )
+  t.equal(deal.statusCode, 201, deal.body)
+  const detail = (await api.inject('/v1/deals/plant-loan?minVersion=1')).json()
+  t.match(detail.facilities, [
+    { id: 'test-cracker', resolved: true, country: 'AU' },
+    { id: 'no-such-plant', resolved: false },
+  ])
+  t.same(detail.unresolvedFacilityIds, ['no-such-plant'])
+  const cracker = (await api.inject('/v1/facilities/test-cracker')).json()
+  t.match(cracker.deals, [{ id: 'plant-loan', status: 'signed' }], "the facility's detail names the deal")
+  const bad = await post(
+    '/v1/deals',
+    body({
+      name: 'Bad',
+      parties: [
+        { name: 'X', type: 'company' },
+        { name: 'Y', type: 'company' },
+      ],
+      kinds: [{ kind: 'loan' }],
+      facilityIds: ['Not A Slug', 'ok', 'ok'],
+    }),
+  )
+  t.equal(bad.statusCode, 400)
+  t.ok(bad.json().errors.every((error: { field: string }) => error.field.startsWith('body.facilityIds')))
+})

@@ -142,6 +142,18 @@ const differences: Record<string, (path: string, answer: Answer) => boolean> = {
     answer.body.compliance = { date: answer.body.flowDate, restrictions: [] }
     return true
   },
+  // A deal names the facilities it funds or buys from; the previous release knew no facility.
+  'a deal names its facilities': (path, answer) => {
+    if (resourceOf(path) !== 'deals' || path.includes('/history') || path.includes('/aggregates')) return false
+    let changed = false
+    for (const view of viewsOf(answer.body)) {
+      if (!('depositIds' in view)) continue
+      view.facilityIds = []
+      if ('unresolvedDepositIds' in view) Object.assign(view, { facilities: [], unresolvedFacilityIds: [] })
+      changed = true
+    }
+    return changed
+  },
   // A deposit's detail names the facilities it feeds; the previous release knew no facility.
   "a deposit's detail names the facilities it feeds": (path, answer) => {
     if (!/^\/v1\/deposits\/[a-z0-9-]+(\?|$)/.test(path) || answer.status !== 200) return false

@@ -289,6 +289,25 @@ t.test('facilities read as their sources tell them', async (t) => {
   )
 })
 
+t.test('deals name the facilities they fund or buy from, and a facility the deals behind it', async (t) => {
+  const deal = async (id: string) => get(`/v1/deals/${id}?minVersion=${factCount(`deals/${id}`)}`)
+  t.match((await deal('dod-mp-2025')).body, {
+    facilityIds: ['mp-10x'],
+    facilities: [{ id: 'mp-10x', resolved: true, country: 'US', status: 'planned' }],
+    unresolvedFacilityIds: [],
+  })
+  t.match((await deal('ussm-fwo-2025')).body.facilities, [{ id: 'ussm-pakistan', resolved: true }])
+  t.match((await deal('dod-lynas-texas')).body.facilities, [{ id: 'lynas-seadrift', resolved: true }])
+  t.same(
+    (await facility('mp-10x')).body.deals.map((linked: { id: string }) => linked.id),
+    ['dod-mp-2025'],
+    "the 10X plant's deal",
+  )
+  t.same((await facility('lynas-malaysia')).body.deals, [], 'no seeded deal names Lynas Malaysia')
+  const linked = (await get('/v1/deals?facility=lynas-seadrift')).body.items.map((item: { id: string }) => item.id)
+  t.same(linked, ['dod-lynas-texas'], 'the deal list filters by facility')
+})
+
 t.test('deposits.geojson validates as RFC 7946 with a Point for every deposit that has coordinates', async (t) => {
   const response = await get('/v1/deposits.geojson')
   t.equal(response.status, 200)

@@ -212,6 +212,10 @@ const termFields = {
   depositIds: z.array(Slug).max(20).refine(unique(String), 'each deposit may appear once').meta({
     description: 'Deposits the deal concerns; an id the ledger does not know is kept and shown as unresolved',
   }),
+  facilityIds: z.array(Slug).max(20).refine(unique(String), 'each facility may appear once').meta({
+    description:
+      'Facilities the deal funds, builds or buys from; an id the ledger does not know is kept and shown as unresolved',
+  }),
 }
 
 /** What the parties agreed: amendable, each change dated and sourced. */
@@ -223,6 +227,7 @@ export const DealTerms = z.object({
   commodities: termFields.commodities.default([]),
   stages: termFields.stages.default([]),
   depositIds: termFields.depositIds.default([]),
+  facilityIds: termFields.facilityIds.default([]),
 })
 /** Changed terms only: nothing is filled in by default. */
 export const DealTermChanges = z.object(termFields).partial()

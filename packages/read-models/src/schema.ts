@@ -10,7 +10,7 @@ import { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
  * The version of the read models' layout. When it changes, the read models are
  * dropped and rebuilt from the events (a read model is derived, never the truth).
  */
-export const READ_MODELS_VERSION = 3
+export const READ_MODELS_VERSION = 4
 
 /** The read models' tables, in their own schema; safe to run at every start. */
 export const readModelsSql = `

@@ -23,6 +23,7 @@ const terms = {
   commodities: [],
   stages: ['separation-refining' as const],
   depositIds: [],
+  facilityIds: [],
 }
 const value = fc.constantFrom(100, 200).map((amount) => ({ amount, currency: 'USD', bound: 'exact' as const }))
 

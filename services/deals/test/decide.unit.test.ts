@@ -21,6 +21,7 @@ const terms = {
   commodities: [],
   stages: ['separation-refining' as const],
   depositIds: ['beylikova'],
+  facilityIds: [],
 }
 const recorded = (status: Recorded['data']['status'] = 'reported'): DealEvent => ({
   type: 'DealRecorded',

@@ -68,8 +68,13 @@ t.test('recording figures', async (t) => {
       'learned late, a copy of a later figure is refused at the figure it repeats',
     )
   given([])
-    .when(record({ metric: 'share-of-world', stage: 'separation-refining', value: 92, unit: 'percent', kind: 'reported' }))
-    .then([recorded({ metric: 'share-of-world', stage: 'separation-refining', value: 92, unit: 'percent' })], 'a share by stage')
+    .when(
+      record({ metric: 'share-of-world', stage: 'separation-refining', value: 92, unit: 'percent', kind: 'reported' }),
+    )
+    .then(
+      [recorded({ metric: 'share-of-world', stage: 'separation-refining', value: 92, unit: 'percent' })],
+      'a share by stage',
+    )
 })
 
 t.test('retracting a figure', async (t) => {

@@ -5,7 +5,16 @@ export {
   DealAggregateQuery,
   DealAggregates,
 } from './aggregates.ts'
-export { DealDetail, dealsLinkingDeposit, DepositDetail, getDealDetail, LinkedDeal, LinkedDeposit } from './links.ts'
+export {
+  DealDetail,
+  dealsLinkingDeposit,
+  dealsLinkingFacility,
+  DepositDetail,
+  getDealDetail,
+  LinkedDeal,
+  LinkedDeposit,
+  LinkedFacility,
+} from './links.ts'
 export { projectDealEvent } from './projection.ts'
 export {
   allDeals,

@@ -1,9 +1,10 @@
-import { CountryCode, countryName, DealStatus, DepositStage, IsoDate } from '@ree/contracts'
+import { CountryCode, countryName, DealStatus, DepositStage, FacilityStatus, IsoDate } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { getDeposit } from '../deposits/queries.ts'
 import { DepositView } from '../deposits/view.ts'
 import { FedFacility } from '../facilities/links.ts'
+import { getFacilityView } from '../facilities/queries.ts'
 import { type TemporalQuery, temporalOnly } from '../temporal.ts'
 import { allDeals, getDeal } from './queries.ts'
 import { DealView } from './view.ts'
@@ -22,11 +23,28 @@ export const LinkedDeposit = z
   .meta({ id: 'LinkedDeposit' })
 type LinkedDeposit = z.output<typeof LinkedDeposit>
 
+export const LinkedFacility = z
+  .object({
+    id: z.string(),
+    resolved: z.boolean().meta({ description: 'False when the ledger knows no facility by this id (yet)' }),
+    name: z.string().optional(),
+    country: CountryCode.optional(),
+    status: FacilityStatus.optional(),
+  })
+  .meta({ id: 'LinkedFacility' })
+type LinkedFacility = z.output<typeof LinkedFacility>
+
 export const DealDetail = DealView.extend({
   deposits: z.array(LinkedDeposit).meta({ description: 'The linked deposits, with their names and countries' }),
   unresolvedDepositIds: z
     .array(z.string())
     .meta({ description: 'Linked deposit ids the ledger does not know: kept, never dropped' }),
+  facilities: z
+    .array(LinkedFacility)
+    .meta({ description: 'The facilities it funds, builds or buys from, as they stand on the same date' }),
+  unresolvedFacilityIds: z
+    .array(z.string())
+    .meta({ description: 'Linked facility ids the ledger does not know: kept, never dropped' }),
 }).meta({ id: 'DealDetail' })
 export type DealDetail = z.output<typeof DealDetail>
 
@@ -62,13 +80,36 @@ export async function getDealDetail(
       return { id: depositId, resolved: true, name, country, countryName: countryName(country), stage }
     }),
   )
-  const unresolvedDepositIds = deposits.filter((deposit) => !deposit.resolved).map((deposit) => deposit.id)
-  return { ...view, deposits, unresolvedDepositIds }
+  const facilities = await Promise.all(
+    view.facilityIds.map(async (facilityId): Promise<LinkedFacility> => {
+      const facility = await getFacilityView(db, facilityId, temporalOnly(query))
+      if (!facility) return { id: facilityId, resolved: false }
+      const { name, country, status } = facility
+      return { id: facilityId, resolved: true, name, country, status }
+    }),
+  )
+  const unresolved = (links: ReadonlyArray<{ id: string; resolved: boolean }>) =>
+    links.filter((link) => !link.resolved).map((link) => link.id)
+  return {
+    ...view,
+    deposits,
+    unresolvedDepositIds: unresolved(deposits),
+    facilities,
+    unresolvedFacilityIds: unresolved(facilities),
+  }
 }
 
 /** The deals that link a deposit, in date order, as they stand now or stood then. */
 export async function dealsLinkingDeposit(db: Queryable, depositId: string, query: TemporalQuery = {}) {
-  const views = await allDeals(db, { ...temporalOnly(query), deposit: depositId })
+  return linkedDeals(await allDeals(db, { ...temporalOnly(query), deposit: depositId }))
+}
+
+/** The deals that fund, build or buy from a facility, in date order, as they stand now or stood then. */
+export async function dealsLinkingFacility(db: Queryable, facilityId: string, query: TemporalQuery = {}) {
+  return linkedDeals(await allDeals(db, { ...temporalOnly(query), facility: facilityId }))
+}
+
+function linkedDeals(views: DealView[]): Array<z.output<typeof LinkedDeal>> {
   return views
     .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id))
     .map(({ id, name, status, date, countries, kinds }) => ({

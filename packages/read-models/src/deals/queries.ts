@@ -15,6 +15,7 @@ export const DealFilters = z.object({
   element: RareEarthElement.optional(),
   stage: StageQuery.optional(),
   deposit: Slug.optional().meta({ description: 'A linked deposit id' }),
+  facility: Slug.optional().meta({ description: 'A linked facility id' }),
   from: IsoDate.optional().meta({
     description: 'Only deals whose date (when they first became known) is on or after this',
   }),

@@ -26,7 +26,16 @@ export function evolve(state: Deal, event: DealEvent): Deal {
   if (event.type === 'DealRecorded') {
     const { dealId, status, name, summary, parties, kinds, value, elements, commodities, stages, depositIds } =
       event.data
-    const terms: DealTerms = { name, parties, kinds, elements, commodities, stages, depositIds }
+    const terms: DealTerms = {
+      name,
+      parties,
+      kinds,
+      elements,
+      commodities,
+      stages,
+      depositIds,
+      facilityIds: event.data.facilityIds,
+    }
     if (summary !== undefined) terms.summary = summary
     if (value !== undefined) terms.value = value
     return { recorded: true, id: dealId, status, progress: status, terms }

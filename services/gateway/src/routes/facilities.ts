@@ -10,6 +10,7 @@ import {
   Slug,
 } from '@ree/contracts'
 import {
+  dealsLinkingFacility,
   Facility,
   FacilityFilters,
   FacilityHistoryQuery,
@@ -18,6 +19,7 @@ import {
   facilityHistory,
   facilityVersion,
   getFacility,
+  LinkedDeal,
   listFacilities,
   listFacilityViews,
   Page,
@@ -32,6 +34,9 @@ import { ConsistencyQuery, waitForVersion } from '../consistency.ts'
 import { geoJsonList, geoJsonQuery } from '../geojson.ts'
 import { forwardCommands } from './forward.ts'
 
+const FacilityDetail = Facility.extend({
+  deals: z.array(LinkedDeal).meta({ description: 'The deals that fund, build or buy from it, as of the same date' }),
+}).meta({ id: 'FacilityDetail' })
 const tag = 'Facilities'
 const IdParams = z.object({ id: Slug })
 const notFound = (id: string) => new HttpProblem('not-found', `no facility ${id} is known to the read model`)
@@ -100,10 +105,11 @@ export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient
         schema: {
           tags: [tag],
           operationId: 'getFacility',
-          summary: 'One facility with its capacities and feeds, now or as of a past date',
+          summary:
+            'One facility with its capacities, feeds and the deals that fund or buy from it, now or as of a past date',
           querystring: TemporalQuery.extend(ConsistencyQuery.shape).strict(),
           params: IdParams,
-          response: { 200: Facility, 400: Problem, 404: Problem, 503: Problem },
+          response: { 200: FacilityDetail, 400: Problem, 404: Problem, 503: Problem },
         },
       },
       async (request, reply) => {
@@ -112,7 +118,7 @@ export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient
         const facility = await getFacility(pool, id, request.query)
         if (!facility) throw notFound(id)
         reply.header('etag', entityTag(facility.version))
-        return facility
+        return { ...facility, deals: await dealsLinkingFacility(pool, id, request.query) }
       },
     )
 
