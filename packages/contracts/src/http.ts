@@ -26,6 +26,10 @@ export const CommandAccepted = z
     id: z.string(),
     streamVersion: z.number().int().positive().meta({ description: 'The aggregate version after the command' }),
     eventIds: z.array(z.uuid()),
+    consistencyToken: z.string().optional().meta({
+      description:
+        'Names this write (also sent as the Consistency-Token header): send it as `Consistency-Token` on any read to have the read wait until the read models include it',
+    }),
   })
   .meta({ id: 'CommandAccepted' })
 export type CommandAccepted = z.infer<typeof CommandAccepted>

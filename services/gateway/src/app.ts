@@ -2,8 +2,9 @@ import { countryFiguresContext, facilitiesContext, ledgerContexts } from '@ree/c
 import { createServer, healthPlugin, type ReadinessCheck } from '@ree/platform'
 import type { FastifyBaseLogger } from 'fastify'
 import type pg from 'pg'
-import type { CommandClient } from './commandClient.ts'
 import { registerAsyncApi } from './asyncapi.ts'
+import type { CommandClient } from './commandClient.ts'
+import { readYourWrites } from './consistency.ts'
 import { registerOpenApi } from './openapi.ts'
 import { adminDeadLetterRoutes } from './routes/admin/dead-letters.ts'
 import { adminRebuildRoutes } from './routes/admin/rebuild.ts'
@@ -16,8 +17,8 @@ import { facilityRoutes } from './routes/facilities.ts'
 import { restrictionRoutes } from './routes/restrictions.ts'
 import { shipmentRoutes } from './routes/shipments.ts'
 import { supplyRoutes } from './routes/supply.ts'
-import { problemPages } from './trust/problemPages.ts'
 import { type TrustOptions, trustPlugin } from './trust/plugin.ts'
+import { problemPages } from './trust/problemPages.ts'
 
 export interface GatewayDeps {
   /** The read models' database. */
@@ -39,6 +40,7 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   await registerOpenApi(app, { reads: deps.trust.reads })
   await registerAsyncApi(app, [...ledgerContexts, countryFiguresContext, facilitiesContext])
   await app.register(problemPages)
+  await app.register(readYourWrites, { pool: deps.pool })
   await app.register(healthPlugin, {
     checks: { postgres: async () => void (await deps.pool.query('SELECT 1')), ...deps.readiness },
   })

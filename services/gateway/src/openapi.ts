@@ -94,10 +94,19 @@ export async function registerOpenApi(app: FastifyInstance, options: { reads: 'o
 
 type HeaderObject = { description: string; schema: Record<string, unknown> }
 type Response = { description?: string; headers?: Record<string, HeaderObject>; content?: Record<string, unknown> }
-type Operation = { responses?: Record<string, Response>; tags?: string[]; security?: unknown[] }
+type Operation = {
+  responses?: Record<string, Response>
+  tags?: string[]
+  security?: unknown[]
+  parameters?: Array<Record<string, unknown>>
+}
 
 const commandHeaders: Record<string, HeaderObject> = {
   ETag: { description: 'The new version, to send back as If-Match', schema: { type: 'string', examples: ['"3"'] } },
+  'Consistency-Token': {
+    description: 'Names this write: send it as `Consistency-Token` on any read to read your write',
+    schema: { type: 'string', examples: ['ZGVwb3NpdDpleGFtcGxlLXJpZGdlOjI'] },
+  },
   'Idempotent-Replayed': {
     description: '`true` when an earlier request with the same Idempotency-Key already did this',
     schema: { type: 'string', enum: ['true'] },
@@ -110,6 +119,14 @@ const entityTag: HeaderObject = {
 }
 const isEntity = (path: string) => path.endsWith('/{id}')
 const retryAfter: HeaderObject = { description: 'Seconds to wait before trying again', schema: { type: 'string' } }
+const consistencyTokenParameter = {
+  in: 'header',
+  name: 'Consistency-Token',
+  required: false,
+  description:
+    'Read your writes: one or more (comma-separated) tokens that commands answered with; the read waits (up to 5 s) until the read models include those writes, then answers, else 503 with Retry-After. A token this API did not issue is a 400.',
+  schema: { type: 'string', maxLength: 4000 },
+}
 
 /**
  * The zod transform documents bodies, not headers: this adds the headers every command
@@ -126,6 +143,17 @@ function withResponseHeaders<Document>(document: Document): Document {
         if (status === '503') response.headers = { 'Retry-After': retryAfter, ...response.headers }
         if (method === 'get' && status === '200' && isEntity(path))
           response.headers = { ETag: entityTag, ...response.headers }
+      }
+      if (method === 'get' && path.startsWith('/v1/')) {
+        operation.parameters = [...(operation.parameters ?? []), consistencyTokenParameter]
+        operation.responses = {
+          ...operation.responses,
+          '503': operation.responses?.['503'] ?? {
+            description: 'The read models did not include the write the Consistency-Token names within 5 s',
+            headers: { 'Retry-After': retryAfter },
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } },
+          },
+        }
       }
     }
   }

@@ -5,6 +5,7 @@ import {
   CountryHistoryQuery,
   CountryProfile,
   countryFiguresHistory,
+  countryFiguresModel,
   countryFiguresVersion,
   getCountryProfile,
   listCountryFigures,
@@ -85,6 +86,8 @@ export function countryRoutes(options: { pool: pg.Pool; commands: CommandClient 
       },
     )
 
-    await app.register(forwardCommands({ routes: countryCommandRoutes, client: options.commands, tag }))
+    await app.register(
+      forwardCommands({ routes: countryCommandRoutes, client: options.commands, tag, model: countryFiguresModel }),
+    )
   }
 }

@@ -1,4 +1,5 @@
 import { CloudEvent, dealCommandRoutes, entityTag, Problem, Slug } from '@ree/contracts'
+import { HttpProblem } from '@ree/platform'
 import {
   aggregateDeals,
   DealAggregateQuery,
@@ -9,6 +10,7 @@ import {
   DealView,
   dealExists,
   dealHistory,
+  dealModel,
   dealVersion,
   getDealDetail,
   InvalidCursorError,
@@ -16,7 +18,6 @@ import {
   Page,
   TemporalQuery,
 } from '@ree/read-models'
-import { HttpProblem } from '@ree/platform'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
 import { z } from 'zod'
@@ -118,6 +119,6 @@ export function dealRoutes(options: { pool: pg.Pool; commands: CommandClient }):
       },
     )
 
-    await app.register(forwardCommands({ routes: dealCommandRoutes, client: options.commands, tag }))
+    await app.register(forwardCommands({ routes: dealCommandRoutes, client: options.commands, tag, model: dealModel }))
   }
 }

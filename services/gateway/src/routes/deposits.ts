@@ -1,5 +1,14 @@
-import { CountryCode, DepositStage, depositCommandRoutes, Problem, RareEarthElement, Slug } from '@ree/contracts'
-import { entityTag } from '@ree/contracts'
+import {
+  CloudEvent,
+  CountryCode,
+  DepositStage,
+  depositCommandRoutes,
+  entityTag,
+  Problem,
+  RareEarthElement,
+  Slug,
+} from '@ree/contracts'
+import { HttpProblem } from '@ree/platform'
 import {
   DepositDetail,
   DepositFilters,
@@ -8,6 +17,7 @@ import {
   dealsLinkingDeposit,
   depositExists,
   depositHistory,
+  depositModel,
   depositVersion,
   facilitiesFedByDeposit,
   getDeposit,
@@ -16,8 +26,6 @@ import {
   Page,
   TemporalQuery,
 } from '@ree/read-models'
-import { CloudEvent } from '@ree/contracts'
-import { HttpProblem } from '@ree/platform'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
 import { z } from 'zod'
@@ -143,6 +151,8 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
       },
     )
 
-    await app.register(forwardCommands({ routes: depositCommandRoutes, client: options.commands, tag }))
+    await app.register(
+      forwardCommands({ routes: depositCommandRoutes, client: options.commands, tag, model: depositModel }),
+    )
   }
 }

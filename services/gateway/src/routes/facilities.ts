@@ -9,6 +9,7 @@ import {
   RareEarthElement,
   Slug,
 } from '@ree/contracts'
+import { HttpProblem } from '@ree/platform'
 import {
   dealsLinkingFacility,
   Facility,
@@ -17,6 +18,7 @@ import {
   FacilityListQuery,
   facilityExists,
   facilityHistory,
+  facilityModel,
   facilityVersion,
   getFacility,
   LinkedDeal,
@@ -25,7 +27,6 @@ import {
   Page,
   TemporalQuery,
 } from '@ree/read-models'
-import { HttpProblem } from '@ree/platform'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
 import { z } from 'zod'
@@ -142,6 +143,8 @@ export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient
       },
     )
 
-    await app.register(forwardCommands({ routes: facilityCommandRoutes, client: options.commands, tag }))
+    await app.register(
+      forwardCommands({ routes: facilityCommandRoutes, client: options.commands, tag, model: facilityModel }),
+    )
   }
 }

@@ -1,9 +1,11 @@
-import { CommandAccepted, CommandHeaders, type CommandRoute, Problem, Slug } from '@ree/contracts'
 import { context, propagation } from '@opentelemetry/api'
+import { CommandAccepted, CommandHeaders, type CommandRoute, Problem, Slug } from '@ree/contracts'
 import { HttpProblem } from '@ree/platform'
+import type { TemporalModel } from '@ree/read-models'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { type CommandClient, UpstreamUnavailableError } from '../commandClient.ts'
+import { CONSISTENCY_HEADER, consistencyTokenOf } from '../consistency.ts'
 
 const forwardedRequestHeaders = ['if-match', 'idempotency-key', 'x-correlation-id', 'traceparent'] as const
 const relayedResponseHeaders = ['content-type', 'etag', 'location', 'idempotent-replayed'] as const
@@ -17,6 +19,9 @@ export function forwardCommands(options: {
   routes: readonly CommandRoute[]
   client: CommandClient
   tag: string
+  /** The read model the commands' writes land in: named by the consistency token of each answer. */
+  // biome-ignore lint/suspicious/noExplicitAny: any temporal model
+  model: TemporalModel<any, any>
 }): FastifyPluginAsyncZod {
   return async function commands(app) {
     for (const route of options.routes) {
@@ -66,8 +71,15 @@ export function forwardCommands(options: {
             const value = response.headers[name]
             if (value !== undefined) reply.header(name, value)
           }
-          // The body is already JSON (or problem+json) from the write service: relay it as it is.
-          return reply.code(response.statusCode).send(response.body as never)
+          reply.code(response.statusCode)
+          if (response.statusCode === 200 || response.statusCode === 201) {
+            // Accepted: the answer names the write, so that any read can wait for it.
+            const accepted = JSON.parse(String(response.body)) as CommandAccepted
+            const consistencyToken = consistencyTokenOf(options.model, accepted.id, accepted.streamVersion)
+            return reply.header(CONSISTENCY_HEADER, consistencyToken).send({ ...accepted, consistencyToken })
+          }
+          // A refusal is already problem+json from the write service: relay it as it is.
+          return reply.send(response.body as never)
         },
       )
     }

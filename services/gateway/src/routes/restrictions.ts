@@ -1,4 +1,5 @@
 import { CloudEvent, entityTag, Problem, restrictionCommandRoutes, Slug } from '@ree/contracts'
+import { HttpProblem } from '@ree/platform'
 import {
   getRestriction,
   HistoryQuery,
@@ -9,9 +10,9 @@ import {
   RestrictionView,
   restrictionExists,
   restrictionHistory,
+  restrictionModel,
   restrictionVersion,
 } from '@ree/read-models'
-import { HttpProblem } from '@ree/platform'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
 import { z } from 'zod'
@@ -89,6 +90,8 @@ export function restrictionRoutes(options: { pool: pg.Pool; commands: CommandCli
       },
     )
 
-    await app.register(forwardCommands({ routes: restrictionCommandRoutes, client: options.commands, tag }))
+    await app.register(
+      forwardCommands({ routes: restrictionCommandRoutes, client: options.commands, tag, model: restrictionModel }),
+    )
   }
 }

@@ -1,20 +1,21 @@
 import { CloudEvent, entityTag, Problem, Slug, shipmentCommandRoutes } from '@ree/contracts'
+import { HttpProblem } from '@ree/platform'
 import {
   complianceOf,
   getShipment,
-  restrictionExists,
-  ShipmentCompliance,
   HistoryQuery,
   listShipments,
   Page,
+  restrictionExists,
+  ShipmentCompliance,
   ShipmentListQuery,
   ShipmentView,
   shipmentExists,
   shipmentHistory,
+  shipmentModel,
   shipmentVersion,
   TemporalQuery,
 } from '@ree/read-models'
-import { HttpProblem } from '@ree/platform'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
 import { z } from 'zod'
@@ -101,6 +102,8 @@ export function shipmentRoutes(options: { pool: pg.Pool; commands: CommandClient
       },
     )
 
-    await app.register(forwardCommands({ routes: shipmentCommandRoutes, client: options.commands, tag }))
+    await app.register(
+      forwardCommands({ routes: shipmentCommandRoutes, client: options.commands, tag, model: shipmentModel }),
+    )
   }
 }
