@@ -306,9 +306,32 @@ t.test('Kvanefjeld is blocked by law from the day the Act came into force', asyn
   const dayBefore = (await api.inject('/v1/deposits/kvanefjeld?asOf=2021-12-01')).json()
   t.match(dayBefore, { stage: 'permitting', blocked: false, blockingHistory: [] }, 'the day before, it was not blocked')
   t.notOk('blocking' in dayBefore)
-  const before = await api.inject('/v1/deposits/kvanefjeld?asOf=2021-06-01')
-  t.equal(before.statusCode, 404, 'on 2021-06-01 the ledger holds no fact of it: its first is dated 9 Nov 2021')
-  t.match(before.json(), { detail: /first dated 2021-11-09.*2021-06-01/ }, 'and the answer says so')
+  const june = await api.inject('/v1/deposits/kvanefjeld?asOf=2021-06-01')
+  t.equal(june.statusCode, 200)
+  t.match(
+    june.json(),
+    { stage: 'permitting', blocked: false, blockingHistory: [] },
+    'on 2021-06-01: permitting, not blocked',
+  )
+  const before = await api.inject('/v1/deposits/kvanefjeld?asOf=2020-06-01')
+  t.equal(before.statusCode, 404, 'in 2020 the ledger holds no fact of it: its first is of 2021 (year only)')
+  t.match(before.json(), { detail: /first dated 2021-01-01.*2020-06-01/ }, 'and the answer says so')
+  const suspension = await post(
+    '/v1/deposits/kvanefjeld/blockings',
+    body({
+      kind: 'suspended',
+      until: '2026-01-01',
+      authority: { type: 'court', name: 'A court' },
+      legalReference: 'An order',
+      effectiveDate: '2025-01-01',
+    }),
+  )
+  t.equal(
+    suspension.statusCode,
+    422,
+    'a suspension cannot be recorded over the Act, which has no end: it would lapse it',
+  )
+  t.equal(suspension.json().type, '/problems/deposit-already-blocked')
   const blocked = (await api.inject('/v1/deposits?blocked=true&limit=100')).json()
   t.same(
     blocked.items.map((deposit: { id: string }) => deposit.id),

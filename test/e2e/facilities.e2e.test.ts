@@ -456,3 +456,19 @@ t.test('a deal names the facilities it funds; an unknown one is kept unresolved'
   t.equal(bad.statusCode, 400)
   t.ok(bad.json().errors.every((error: { field: string }) => error.field.startsWith('body.facilityIds')))
 })
+
+t.test('a capacity names a stage the facility performs, or it is refused', async (t) => {
+  const refused = await post(
+    '/v1/facilities/test-cracker/capacities',
+    body({ capacity: { value: 100, product: 'NdFeB magnets', basis: 'nameplate', stage: 'magnet' } }),
+  )
+  t.equal(refused.statusCode, 422)
+  t.equal(refused.json().type, '/problems/capacity-stage-not-performed')
+  const stated = await post(
+    '/v1/facilities/test-cracker/capacities',
+    body({
+      capacity: { value: 100, product: 'mixed carbonate', basis: 'nameplate', stage: 'concentration', bound: 'up-to' },
+    }),
+  )
+  t.equal(stated.statusCode, 200, stated.body)
+})

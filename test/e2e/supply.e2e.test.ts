@@ -158,10 +158,32 @@ t.test('concentration at a stage: the share outside China and the HHI, with the 
     separation.restsOn.filter((fact: { confidence: string }) => fact.confidence === 'low').length,
   )
   t.same(
-    separation.alternatives.map((fact: { value: number; year: number }) => `${fact.value} ${fact.year}`).sort(),
+    separation.alternatives
+      .filter((fact: { country: string }) => fact.country === 'CN')
+      .map((fact: { value: number; year: number }) => `${fact.value} ${fact.year}`)
+      .sort(),
     ['77 2030', '92 2023'],
-    'the older and the projected figures stand beside it',
+    "China's older and projected figures stand beside it",
   )
+  t.ok(
+    separation.alternatives.some(
+      (fact: { country: string; value: number }) => fact.country === 'MY' && fact.value === 5,
+    ),
+    "and Malaysia's 5 % of 2023",
+  )
+  const counted = separation.restsOn.map((fact: { facilityId?: string }) => fact.facilityId).filter(Boolean)
+  t.notOk(counted.includes('shinetsu-vietnam'), "Shin-Etsu's capacity is of magnets, not of its separation")
+  t.ok(
+    separation.missing.facilitiesWithoutCapacity.includes('src-saskatoon'),
+    "Saskatoon's stated capacity is of metal",
+  )
+  const metal = await get('/v1/supply-chain/concentration?stage=metal')
+  t.notOk(
+    metal.restsOn.some((fact: { facilityId?: string }) => fact.facilityId === 'mp-independence'),
+    "MP's Fort Worth capacity is of magnets: it is not counted as metal",
+  )
+  t.match(metal, { chinaSharePercent: null, hhi: { value: null } })
+  t.ok(metal.notes.some((note: string) => /capacity recorded outside China, not of the world/.test(note)))
   const shares = separation.byCountry.reduce(
     (sum: number, entry: { sharePercent: number }) => sum + entry.sharePercent,
     0,
@@ -202,4 +224,36 @@ t.test('concentration at a stage: the share outside China and the HHI, with the 
     const response = await api.inject(`/v1/supply-chain/concentration?${bad}`)
     t.equal(response.statusCode, 400, `${bad || 'no stage'}: 400`)
   }
+})
+
+t.test('mining: one figure per country and year; one that disagrees stands beside it', async (t) => {
+  const before = await get('/v1/supply-chain/concentration?stage=mining')
+  const other = await post('/v1/countries/US/figures', {
+    year: 2024,
+    metric: 'mine-production',
+    value: 90000,
+    unit: 't REO',
+    effectiveDate: '2025-03-01',
+    sources,
+  })
+  t.equal(other.statusCode, 200, other.body)
+  const after = await api.inject({
+    url: '/v1/supply-chain/concentration?stage=mining',
+    headers: { 'consistency-token': other.json().consistencyToken },
+  })
+  const mining = after.json()
+  t.equal(
+    mining.byCountry.filter((entry: { country: string }) => entry.country === 'US').length,
+    1,
+    'the US counted once',
+  )
+  t.equal(mining.byCountry.length, before.byCountry.length, 'as many countries as before')
+  t.ok(
+    mining.alternatives.some(
+      (fact: { country: string; value: number }) => fact.country === 'US' && fact.value === 45000,
+    ),
+    "USGS's 45,000 t stands beside the later figure",
+  )
+  t.ok(mining.restsOn.some((fact: { country: string; value: number }) => fact.country === 'US' && fact.value === 90000))
+  t.ok(mining.notes.some((note: string) => /published last/.test(note)))
 })

@@ -62,10 +62,13 @@ export const FacilityCapacity = z
       description:
         '`nameplate`: what the plant is built for; `planned`: what a plan says it will be; `target`: what the operator aims at; `actual-output`: what it produced',
     }),
-    bound: z
-      .enum(['exact', 'approximately', 'at-least'])
-      .default('exact')
-      .meta({ description: 'How the source states the figure: "~10,500 t/yr" is `approximately`' }),
+    bound: z.enum(['exact', 'approximately', 'at-least', 'up-to']).default('exact').meta({
+      description: 'How the source states the figure: "~10,500 t/yr" is `approximately`, "up to 23,000 t/yr" `up-to`',
+    }),
+    stage: FacilityStage.optional().meta({
+      description:
+        'The stage of the facility the capacity is of; needed where the facility performs several (a magnet plant that also makes metal)',
+    }),
   })
   .strict()
   .refine((capacity) => capacity.valueMax === undefined || capacity.value <= capacity.valueMax, {

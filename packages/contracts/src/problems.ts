@@ -184,6 +184,10 @@ export const domainProblems = {
     'The same figure from the same sources is already recorded for the country.',
     'Nothing to record; a disagreeing figure or another source is recorded beside it.',
   ),
+  'capacity-stage-not-performed': rule(
+    'A capacity names a stage the facility does not perform on that date.',
+    "Correct the facility's stages first (dated when it took the stage on), or name one of its stages.",
+  ),
   'deal-already-recorded': exists('deal'),
   'deal-not-found': missing('deal'),
   'status-unchanged': rule('The entity is already at that status.', 'Nothing to record; read it to see its status.'),

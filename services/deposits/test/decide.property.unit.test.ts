@@ -90,7 +90,10 @@ function invariants(timeline: readonly TimelineEntry<DepositEvent>[]): string | 
     }
     if (event.type === 'DepositBlocked') {
       const until = event.data.until ?? ''
-      if (blockedOn(effectiveDate) && until === blockedUntil) return `blocked again on ${effectiveDate}`
+      // Over a standing blocking, only a suspension over a suspension, with a new last day, is recorded.
+      if (blockedOn(effectiveDate) && (blockedUntil === '' || until === '' || until === blockedUntil)) {
+        return `blocked again on ${effectiveDate}`
+      }
       blockedUntil = until
     }
     if (event.type === 'DepositUnblocked') {

@@ -333,4 +333,19 @@ t.test('a blocking stands until it is unblocked, or a suspension until its last 
       [{ type: 'DepositBlocked', data: { depositId, ...suspension, until: '2022-12-31' } }],
       'a suspension is renewed with a new last day',
     )
+  given([start, on('2021-12-02', blocked)])
+    .when(command('BlockDeposit', { ...suspension, until: '2026-01-01' }), '2025-01-01')
+    .thenThrows(
+      { code: depositRules.alreadyBlocked },
+      'a suspension recorded over a blocking with no end would replace it, and lapse it: refused',
+    )
+  given([start, on('2022-01-01', suspended)])
+    .when(command('BlockDeposit', blocking), '2022-03-01')
+    .thenThrows({ code: depositRules.alreadyBlocked }, 'a blocking over a standing suspension: unblock it first')
+  given([start, on('2022-06-01', blocked)])
+    .when(command('BlockDeposit', suspension), '2022-01-01')
+    .thenThrows(
+      { code: depositRules.alreadyBlocked },
+      'a suspension learned late that would run into a later blocking is refused where it breaks it',
+    )
 })

@@ -78,14 +78,16 @@ export const Concentration = z
     restsOn: z
       .array(z.discriminatedUnion('kind', [FigureFact, CapacityFact]))
       .meta({ description: 'Every fact the numbers above were computed from, with its sources and confidence' }),
-    alternatives: z
-      .array(FigureFact)
-      .meta({ description: "Other figures for China's share at the stage: older, projected, or of a narrower scope" }),
+    alternatives: z.array(FigureFact).meta({
+      description:
+        "The other figures for the stage: China's older, projected or narrower ones, other countries' shares, and mine production figures that disagree with the one used",
+    }),
     missing: z.object({
       chinaFigure: z.boolean().meta({ description: "No reported figure of China's share at the stage is known" }),
-      facilitiesWithoutCapacity: z
-        .array(z.string())
-        .meta({ description: 'Operating facilities at the stage with no nameplate capacity stated' }),
+      facilitiesWithoutCapacity: z.array(z.string()).meta({
+        description:
+          'Operating facilities at the stage with no nameplate capacity stated for it (a plant of several stages must name the stage its capacity is of)',
+      }),
       facilitiesWithoutElements: z
         .array(z.string())
         .meta({ description: 'With `element`: facilities at the stage whose elements are not recorded, left out' }),
@@ -128,9 +130,16 @@ function figureFact(country: string, figure: CountryFigureView): FigureFact {
   return entry
 }
 
-/** The latest nameplate capacity a facility states, as of the date read (facts dated later are not in the view). */
-function nameplateOf(facility: FacilityView): CapacityFact | undefined {
-  const stated = facility.capacities.filter((entry) => entry.capacity.basis === 'nameplate')
+/**
+ * The latest nameplate capacity a facility states for a stage, as of the date read (facts
+ * dated later are not in the view): one that names the stage, or names none where the
+ * facility performs only that stage. A capacity of a plant with several stages that names
+ * none is not counted at any of them.
+ */
+function nameplateOf(facility: FacilityView, stage: SupplyChainStage): CapacityFact | undefined {
+  const ofStage = (capacity: FacilityView['capacities'][number]['capacity']) =>
+    capacity.stage === stage || (capacity.stage === undefined && facility.stages.length === 1)
+  const stated = facility.capacities.filter((entry) => entry.capacity.basis === 'nameplate' && ofStage(entry.capacity))
   const latest = stated.sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate)).at(-1)
   if (!latest) return undefined
   const { capacity, ...fact } = latest
@@ -171,7 +180,7 @@ export async function concentration(db: Queryable, query: ConcentrationQuery): P
     .sort((a, b) => a.figure.year - b.figure.year || a.figure.effectiveDate.localeCompare(b.figure.effectiveDate))
   const chinaFigure = reported.at(-1)
   const alternatives = shares
-    .filter((entry) => entry.country === 'CN' && entry !== chinaFigure)
+    .filter((entry) => entry !== chinaFigure)
     .map(({ country, figure }) => figureFact(country, figure))
   const notes: string[] = []
   const restsOn: Concentration['restsOn'] = []
@@ -197,34 +206,48 @@ export async function concentration(db: Queryable, query: ConcentrationQuery): P
 
   if (stage === 'mining') {
     // Mine production by country, for the latest year with a figure for China: shares of what is recorded for that year.
-    const production = figures.filter(({ figure }) => figure.metric === 'mine-production' && figure.kind === 'reported')
+    const production = figures
+      .filter(({ figure }) => figure.metric === 'mine-production' && figure.kind === 'reported')
+      .sort(
+        (a, b) =>
+          a.figure.effectiveDate.localeCompare(b.figure.effectiveDate) ||
+          a.figure.recordedAt.localeCompare(b.figure.recordedAt),
+      )
     const year = Math.max(...production.filter(({ country }) => country === 'CN').map(({ figure }) => figure.year))
     if (Number.isFinite(year)) {
-      const ofYear = production.filter(({ figure }) => figure.year === year)
-      const total = ofYear.reduce((sum, { figure }) => sum + figure.value, 0)
-      for (const { country, figure } of ofYear) restsOn.push(figureFact(country, figure))
-      const byCountry = ofYear
-        .map(({ country, figure }) => ({
-          country: country as CountryCode,
-          sharePercent: round((figure.value / total) * 100),
-          from: 'mine-production' as const,
-        }))
-        .sort((a, b) => b.sharePercent - a.sharePercent)
-      const china = byCountry.find((entry) => entry.country === 'CN')?.sharePercent ?? 0
-      const hhi = round(sumOfSquares(ofYear.map(({ figure }) => (figure.value / total) * 100)))
-      notes.push(
-        `Shares of the ${ofYear.length} countries with ${year} mine production recorded (${total} t REO in all); a country not recorded is counted as producing nothing.`,
-      )
-      missing.chinaFigure = false
-      for (const entry of shares) {
-        if (entry.country === 'CN') continue
-        alternatives.push(figureFact(entry.country, entry.figure))
+      // One figure per country: the one published last (then recorded last); those that disagree stand beside it.
+      const byCountry = new Map<string, (typeof production)[number]>()
+      for (const entry of production.filter(({ figure }) => figure.year === year)) {
+        const held = byCountry.get(entry.country)
+        if (held) alternatives.push(figureFact(held.country, held.figure))
+        byCountry.set(entry.country, entry)
       }
+      const used = [...byCountry.values()]
+      const total = used.reduce((sum, { figure }) => sum + figure.value, 0)
+      for (const { country, figure } of used) restsOn.push(figureFact(country, figure))
+      const shareOf = (value: number) => (value / total) * 100
+      const china = round(shareOf(byCountry.get('CN')?.figure.value ?? 0))
+      const hhi = round(sumOfSquares(used.map(({ figure }) => shareOf(figure.value))))
+      notes.push(
+        `Shares of the ${used.length} countries with ${year} mine production recorded (${total} t REO in all); a country not recorded is counted as producing nothing, so the index is at most what it would be with all of them.`,
+      )
+      if (alternatives.some((fact) => fact.metric === 'mine-production')) {
+        notes.push(
+          'Where sources disagree on a country, the figure published last is used; the others are in alternatives.',
+        )
+      }
+      missing.chinaFigure = false
       if (chinaFigure) alternatives.unshift(figureFact('CN', chinaFigure.figure))
       return answer({
         chinaSharePercent: china,
         hhi: { value: hhi, min: hhi, max: hhi, basis: 'mine-production' },
-        byCountry,
+        byCountry: used
+          .map(({ country, figure }) => ({
+            country: country as CountryCode,
+            sharePercent: round(shareOf(figure.value)),
+            from: 'mine-production' as const,
+          }))
+          .sort((a, b) => b.sharePercent - a.sharePercent),
       })
     }
   }
@@ -238,7 +261,7 @@ export async function concentration(db: Queryable, query: ConcentrationQuery): P
       if (facility.elements.length === 0) missing.facilitiesWithoutElements.push(facility.id)
       continue
     }
-    const nameplate = nameplateOf(facility)
+    const nameplate = nameplateOf(facility, stage)
     if (nameplate) capacities.push(nameplate)
     else missing.facilitiesWithoutCapacity.push(facility.id)
   }
@@ -256,7 +279,7 @@ export async function concentration(db: Queryable, query: ConcentrationQuery): P
   }
   if (!chinaFigure) {
     notes.push(
-      `No reported figure of China's share at ${stage} is known on ${day}: neither the share outside China nor the index can be given.`,
+      `No reported figure of China's share at ${stage} is known on ${day}: neither the share outside China nor the index can be given; the shares by country are of the capacity recorded outside China, not of the world.`,
     )
     return answer({
       chinaSharePercent: null,
@@ -283,7 +306,9 @@ export async function concentration(db: Queryable, query: ConcentrationQuery): P
       .sort((a, b) => b.sharePercent - a.sharePercent),
   ]
   notes.push(
-    `China's ${china} % is ${chinaFigure.figure.year}'s${chinaFigure.figure.bound === 'exact' ? '' : ` (${chinaFigure.figure.bound})`}; the other ${round(outside)} % is shared among the countries outside China in proportion to their capacities.`,
+    totalCapacity > 0
+      ? `China's ${china} % is ${chinaFigure.figure.year}'s${chinaFigure.figure.bound === 'exact' ? '' : ` (${chinaFigure.figure.bound})`}; the other ${round(outside)} % is shared among the countries outside China in proportion to their capacities.`
+      : `China's ${china} % is ${chinaFigure.figure.year}'s; no capacity outside China is recorded for the stage, so the other ${round(outside)} % is not broken down and the index is given only as its least and most.`,
   )
   const min = round(china * china)
   const max = round(min + outside * outside)

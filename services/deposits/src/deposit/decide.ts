@@ -95,8 +95,14 @@ export function check(state: Deposit, event: DepositEvent, effectiveDate: string
       return
     case 'DepositBlocked': {
       const until = state.blocking?.until
-      // A suspension with a new end date renews or extends it.
-      if (isBlockedOn(state, effectiveDate) && (event.data.until === undefined || event.data.until === until)) {
+      // Only a suspension is renewed or extended, by a suspension with a new end date: a blocking
+      // with no end stands until it is unblocked, and nothing recorded over it may replace it.
+      const renewal =
+        state.blocking?.kind === 'suspended' &&
+        event.data.kind === 'suspended' &&
+        event.data.until !== undefined &&
+        event.data.until !== until
+      if (isBlockedOn(state, effectiveDate) && !renewal) {
         throw new DomainError(
           depositRules.alreadyBlocked,
           `deposit ${state.id} is already blocked on ${effectiveDate}${until ? ` (suspended until ${until})` : ''}: record the unblocking first`,

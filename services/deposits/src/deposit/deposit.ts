@@ -13,8 +13,8 @@ export type Deposit =
       stage: DepositStage
       details: Details
       operators: OperatorEntry[]
-      /** While a blocking stands: its last day, when it is a suspension with one. */
-      blocking?: { until?: string }
+      /** While a blocking stands: its kind, and its last day when it is a suspension with one. */
+      blocking?: { kind: 'blocked' | 'suspended'; until?: string }
     }
 
 export const initialState: Deposit = { recorded: false }
@@ -39,7 +39,13 @@ export function evolve(state: Deposit, event: DepositEvent): Deposit {
     case 'DepositOperatorsChanged':
       return { ...state, operators: event.data.operators }
     case 'DepositBlocked':
-      return { ...state, blocking: event.data.until === undefined ? {} : { until: event.data.until } }
+      return {
+        ...state,
+        blocking:
+          event.data.until === undefined
+            ? { kind: event.data.kind }
+            : { kind: event.data.kind, until: event.data.until },
+      }
     case 'DepositUnblocked': {
       const { blocking: _lifted, ...rest } = state
       return rest

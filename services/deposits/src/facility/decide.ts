@@ -41,6 +41,7 @@ export const facilityRules = {
   feedAlreadyLinked: 'feed-already-linked',
   feedNotLinked: 'feed-not-linked',
   feedLinksItself: 'feed-links-itself',
+  capacityStageNotPerformed: 'capacity-stage-not-performed',
 } as const
 
 /** The rules every fact keeps where it stands on the facility's timeline. */
@@ -74,8 +75,17 @@ export function check(state: Facility, event: FacilityEvent): void {
       }
       return
     }
+    case 'FacilityCapacityStated': {
+      const stage = event.data.capacity.stage
+      if (stage !== undefined && !state.details.stages.includes(stage)) {
+        throw new DomainError(
+          facilityRules.capacityStageNotPerformed,
+          `the facility performs ${state.details.stages.join(', ')} then, not ${stage}: correct its stages first`,
+        )
+      }
+      return
+    }
     case 'FacilityDetailsCorrected':
-    case 'FacilityCapacityStated':
     case 'FacilityFactRetracted':
       return
     default: {
