@@ -331,7 +331,7 @@ t.test('Kvanefjeld is blocked by law from the day the Act came into force', asyn
     422,
     'a suspension cannot be recorded over the Act, which has no end: it would lapse it',
   )
-  t.equal(suspension.json().type, '/problems/deposit-already-blocked')
+  t.equal(suspension.json().type, '/problems/already-blocked')
   const blocked = (await api.inject('/v1/deposits?blocked=true&limit=100')).json()
   t.same(
     blocked.items.map((deposit: { id: string }) => deposit.id),
@@ -380,10 +380,10 @@ t.test('a suspension lapses after its last day; blockings keep their rules and r
     body({ kind: 'blocked', authority, legalReference: 'Order 2025-18', effectiveDate: '2025-08-01' }),
   )
   t.equal(again.statusCode, 422)
-  t.equal(again.json().type, '/problems/deposit-already-blocked')
+  t.equal(again.json().type, '/problems/already-blocked')
   const lapsedUnblock = await post(`/v1/deposits/${id}/unblockings`, body({ effectiveDate: '2025-09-15' }))
   t.equal(lapsedUnblock.statusCode, 422)
-  t.match(lapsedUnblock.json(), { type: '/problems/deposit-not-blocked', detail: /ended on 2025-08-31/ })
+  t.match(lapsedUnblock.json(), { type: '/problems/not-blocked', detail: /ended on 2025-08-31/ })
   const blockedWithEnd = await post(
     `/v1/deposits/${id}/blockings`,
     body({ kind: 'blocked', authority, legalReference: 'x', until: '2026-01-01' }),

@@ -472,3 +472,50 @@ t.test('a capacity names a stage the facility performs, or it is refused', async
   )
   t.equal(stated.statusCode, 200, stated.body)
 })
+
+t.test('a facility can be blocked or suspended, and unblocked, as a deposit can', async (t) => {
+  const authority = { type: 'regulator', name: 'Environment Agency' }
+  const suspended = await post(
+    '/v1/facilities/test-cracker/blockings',
+    body(
+      { kind: 'suspended', authority, legalReference: 'Licence condition 7', until: '2025-09-30', reason: 'emissions' },
+      '2025-08-01',
+    ),
+  )
+  t.equal(suspended.statusCode, 200, suspended.body)
+  const token = suspended.json().consistencyToken
+  const during = (
+    await api.inject({ url: '/v1/facilities/test-cracker?asOf=2025-09-01', headers: { 'consistency-token': token } })
+  ).json()
+  t.match(during, {
+    blocked: true,
+    blocking: { kind: 'suspended', until: '2025-09-30', legalReference: 'Licence condition 7' },
+  })
+  const after = (await api.inject('/v1/facilities/test-cracker?asOf=2025-10-01')).json()
+  t.match(after, {
+    blocked: false,
+    blockingHistory: [{ kind: 'suspended' }, { kind: 'lapsed', effectiveDate: '2025-10-01' }],
+  })
+  t.equal(after.status, during.status, 'the status stays what it was')
+  const listed = (await api.inject('/v1/facilities?blocked=true&asOf=2025-09-01&limit=100')).json()
+  t.same(
+    listed.items.map((facility: { id: string }) => facility.id),
+    ['test-cracker'],
+    'the list filters by blocked on the date',
+  )
+  const again = await post(
+    '/v1/facilities/test-cracker/blockings',
+    body({ kind: 'blocked', authority, legalReference: 'Order 2' }, '2025-09-15'),
+  )
+  t.equal(again.statusCode, 422)
+  t.equal(again.json().type, '/problems/already-blocked')
+  const lapsed = await post('/v1/facilities/test-cracker/unblockings', body({}, '2025-10-15'))
+  t.equal(lapsed.statusCode, 422)
+  t.equal(lapsed.json().type, '/problems/not-blocked')
+  const bad = await post(
+    '/v1/facilities/test-cracker/blockings',
+    body({ kind: 'blocked', authority, legalReference: 'x', until: '2026-01-01' }),
+  )
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().errors, [{ field: 'body.until' }])
+})

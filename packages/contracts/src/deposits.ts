@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { defineEvent, defineUpcaster, type ContextDefinition, type DomainEventOf } from './catalog.ts'
+import { blockBody, blockingFields, unblockBody, unblockingFields } from './blockings.ts'
 import { defineCommandRoutes } from './commandRoutes.ts'
 import {
   CommandProvenance,
   CountryCode,
   IsoDate,
-  LegalReference,
   MAX_QUANTITY,
   MIN_QUANTITY,
   Provenance,
@@ -214,38 +214,6 @@ export const DepositOperatorsChanged = defineEvent(
   DepositRef.extend({ operators: z.array(Operator).max(10), previous: z.array(Operator) }).extend(Provenance.shape),
 )
 
-export const BlockingKind = z.enum(['blocked', 'suspended']).meta({
-  id: 'BlockingKind',
-  description:
-    '`blocked`: stopped by a law, a refusal or a ruling, with no end in view; `suspended`: halted for a time, with an end date or until further notice',
-})
-
-export const BlockingAuthority = z
-  .object({
-    type: z.enum(['legislature', 'government', 'regulator', 'court']),
-    name: z
-      .string()
-      .min(1)
-      .max(200)
-      .meta({ examples: ['Inatsisartut (Parliament of Greenland)'] }),
-  })
-  .strict()
-  .meta({ id: 'BlockingAuthority', description: 'Who blocked or suspended the project' })
-
-/** What a blocking says, besides its date (the day it takes effect) and provenance. */
-const blockingFields = {
-  kind: BlockingKind,
-  authority: BlockingAuthority,
-  legalReference: LegalReference.meta({
-    description: 'The law, decision or ruling that blocks it',
-    examples: ['Act No. 20 (uranium ban), in force 2 December 2021'],
-  }),
-  until: IsoDate.optional().meta({
-    description: 'The last day of a suspension; absent: until the deposit is unblocked',
-  }),
-  reason: z.string().min(1).max(2000).optional(),
-}
-
 export const DepositBlocked = defineEvent(
   'DepositBlocked',
   'ree.deposit.blocked.v1',
@@ -254,10 +222,7 @@ export const DepositBlocked = defineEvent(
 export const DepositUnblocked = defineEvent(
   'DepositUnblocked',
   'ree.deposit.unblocked.v1',
-  DepositRef.extend({
-    legalReference: LegalReference.optional(),
-    reason: z.string().min(1).max(2000).optional(),
-  }).extend(Provenance.shape),
+  DepositRef.extend(unblockingFields).extend(Provenance.shape),
 )
 
 export const DepositFactRetracted = defineEvent(
@@ -345,25 +310,8 @@ export const ChangeDepositOperatorsBody = z
   .strict()
   .meta({ id: 'ChangeDepositOperators' })
 
-export const BlockDepositBody = z
-  .object(blockingFields)
-  .extend(CommandProvenance.shape)
-  .strict()
-  .refine((body) => body.until === undefined || body.until >= body.effectiveDate, {
-    message: 'until is the last day of the suspension: on or after effectiveDate',
-    path: ['until'],
-  })
-  .refine((body) => body.until === undefined || body.kind === 'suspended', {
-    message: 'only a suspension has an end date; a blocked project stays blocked until it is unblocked',
-    path: ['until'],
-  })
-  .meta({ id: 'BlockDeposit' })
-
-export const UnblockDepositBody = z
-  .object({ legalReference: LegalReference.optional(), reason: z.string().min(1).max(2000).optional() })
-  .extend(CommandProvenance.shape)
-  .strict()
-  .meta({ id: 'UnblockDeposit' })
+export const BlockDepositBody = blockBody('BlockDeposit')
+export const UnblockDepositBody = unblockBody('UnblockDeposit')
 
 export const depositCommandRoutes = defineCommandRoutes([
   {
@@ -421,7 +369,7 @@ export const depositCommandRoutes = defineCommandRoutes([
     body: BlockDepositBody,
     summary: 'Record that a law, regulator or court blocks or suspends the project',
     description:
-      'Dated the day the blocking takes effect. The stage stays where it was (a blocked project is still at permitting, say); the deposit reads `blocked` from that date until it is unblocked or, for a suspension with `until`, until the day after its last. Refused with 422 `/problems/deposit-already-blocked` while a blocking stands on that date (a suspension may be renewed with a new `until`).',
+      'Dated the day the blocking takes effect. The stage stays where it was (a blocked project is still at permitting, say); the deposit reads `blocked` from that date until it is unblocked or, for a suspension with `until`, until the day after its last. Refused with 422 `/problems/already-blocked` while a blocking stands on that date (a suspension may be renewed with a new `until`).',
   },
   {
     name: 'UnblockDeposit',
@@ -429,7 +377,7 @@ export const depositCommandRoutes = defineCommandRoutes([
     body: UnblockDepositBody,
     summary: 'Record that the blocking was lifted',
     description:
-      'Refused with 422 `/problems/deposit-not-blocked` when no blocking stands on that date (a suspension past its `until` has already lapsed).',
+      'Refused with 422 `/problems/not-blocked` when no blocking stands on that date (a suspension past its `until` has already lapsed).',
   },
   {
     name: 'RetractFact',

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineEvent, type ContextDefinition, type DomainEventOf } from './catalog.ts'
+import { blockBody, blockingFields, unblockBody, unblockingFields } from './blockings.ts'
 import { defineCommandRoutes } from './commandRoutes.ts'
 import {
   CommandProvenance,
@@ -152,6 +153,16 @@ export const FacilityFeedUnlinked = defineEvent(
   'ree.facility.feed-unlinked.v1',
   FacilityRef.extend({ supplier: FeedSupplier }).extend(Provenance.shape),
 )
+export const FacilityBlocked = defineEvent(
+  'FacilityBlocked',
+  'ree.facility.blocked.v1',
+  FacilityRef.extend(blockingFields).extend(Provenance.shape),
+)
+export const FacilityUnblocked = defineEvent(
+  'FacilityUnblocked',
+  'ree.facility.unblocked.v1',
+  FacilityRef.extend(unblockingFields).extend(Provenance.shape),
+)
 export const FacilityFactRetracted = defineEvent(
   'FacilityFactRetracted',
   'ree.facility.fact-retracted.v1',
@@ -174,6 +185,8 @@ export const facilitiesContext = {
     FacilityCapacityStated,
     FacilityFeedLinked,
     FacilityFeedUnlinked,
+    FacilityBlocked,
+    FacilityUnblocked,
     FacilityFactRetracted,
   ],
 } as const satisfies ContextDefinition
@@ -280,6 +293,9 @@ export const UnlinkFacilityFeedBody = z
   .strict()
   .meta({ id: 'UnlinkFacilityFeed' })
 
+export const BlockFacilityBody = blockBody('BlockFacility')
+export const UnblockFacilityBody = unblockBody('UnblockFacility')
+
 export const facilityCommandRoutes = defineCommandRoutes([
   {
     name: 'RegisterFacility',
@@ -326,6 +342,21 @@ export const facilityCommandRoutes = defineCommandRoutes([
     body: UnlinkFacilityFeedBody,
     summary: 'Record that a supplier no longer feeds this facility',
     description: 'Refused with 422 `/problems/feed-not-linked` when that supplier is not linked on the date.',
+  },
+  {
+    name: 'BlockFacility',
+    path: '/facilities/:id/blockings',
+    body: BlockFacilityBody,
+    summary: 'Record that a law, regulator or court blocks or suspends the facility',
+    description:
+      'Dated the day it takes effect; the status stays what it was. Read `blocked` from that date until it is unblocked or, for a suspension with `until`, until the day after its last. Refused with 422 `/problems/already-blocked` while a blocking stands on that date (a suspension may be renewed with a new `until`).',
+  },
+  {
+    name: 'UnblockFacility',
+    path: '/facilities/:id/unblockings',
+    body: UnblockFacilityBody,
+    summary: 'Record that the blocking was lifted',
+    description: 'Refused with 422 `/problems/not-blocked` when no blocking stands on that date.',
   },
   {
     name: 'RetractFact',

@@ -1,3 +1,4 @@
+export * from './blockings.ts'
 export * from './catalog.ts'
 export * from './cloudevent.ts'
 export * from './common.ts'

@@ -172,13 +172,13 @@ export const domainProblems = {
     'Record the construction start (it may be dated in the past) or date the report later.',
   ),
   'operators-unchanged': rule('The operators named are already the operators.', 'Send only a change of operators.'),
-  'deposit-already-blocked': rule(
-    'A blocking already stands on the deposit on that date.',
+  'already-blocked': rule(
+    'A blocking already stands on the deposit or facility on that date.',
     'Record the unblocking first, or renew a suspension with a new `until`.',
   ),
-  'deposit-not-blocked': rule(
-    'No blocking stands on the deposit on that date (a suspension past its `until` has lapsed by itself).',
-    'Read the deposit as of that date to see its blocking.',
+  'not-blocked': rule(
+    'No blocking stands on the deposit or facility on that date (a suspension past its `until` has lapsed by itself).',
+    'Read it as of that date to see its blocking.',
   ),
   'country-figure-already-recorded': rule(
     'The same figure from the same sources is already recorded for the country.',

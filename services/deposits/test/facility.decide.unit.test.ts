@@ -199,3 +199,36 @@ t.test('retractions', async (t) => {
     })
     .thenThrows({ code: timelineRules.eventNotFound })
 })
+
+t.test('blockings and capacities by stage', async (t) => {
+  const given = deciderSpec(facilityDecider, t)
+  const start = on('2012-01-01', registered)
+  const suspension = {
+    kind: 'suspended' as const,
+    authority: { type: 'regulator' as const, name: 'Atomic Energy Licensing Board' },
+    legalReference: 'Licence renewal conditions',
+    until: '2019-03-02',
+    ...provenance,
+  }
+  const suspended: FacilityEvent = { type: 'FacilityBlocked', data: { facilityId, ...suspension } }
+  given([start]).when(command('BlockFacility', suspension), '2018-12-04').then([suspended], 'records a suspension')
+  given([start, on('2018-12-04', suspended)])
+    .when(command('UnblockFacility', { ...provenance }), '2019-06-01')
+    .thenThrows({ code: facilityRules.notBlocked }, 'a suspension past its last day has lapsed by itself')
+  given([start, on('2018-12-04', suspended)])
+    .when(command('BlockFacility', { ...suspension, kind: 'blocked', until: undefined }), '2019-01-01')
+    .thenThrows(
+      { code: facilityRules.alreadyBlocked },
+      'nothing is recorded over a standing suspension but its renewal',
+    )
+  const capacity = {
+    value: 100,
+    unit: 't/yr' as const,
+    product: 'NdFeB magnets',
+    basis: 'nameplate' as const,
+    bound: 'exact' as const,
+  }
+  given([start])
+    .when(command('StateFacilityCapacity', { capacity: { ...capacity, stage: 'magnet' }, ...provenance }))
+    .thenThrows({ code: facilityRules.capacityStageNotPerformed }, 'a capacity of a stage the plant does not perform')
+})

@@ -3,7 +3,8 @@ import type pg from 'pg'
 import { anyContainsText, containsText, equals, includes } from '../filters.ts'
 import { defineTemporalModel, projectTemporal } from '../temporal-model.ts'
 import type { DepositFilters } from './queries.ts'
-import { type DepositView, evolveDepositView, lapseOfBlocking } from './view.ts'
+import { lapseOfBlocking } from '../blocking.ts'
+import { type DepositView, evolveDepositView } from './view.ts'
 
 export const depositModel = defineTemporalModel<DepositView, DepositFilters>({
   name: 'deposit',

@@ -1,6 +1,7 @@
 import { CountryCode, DepositStage, RareEarthElement } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
+import { BlockedQuery } from '../blocking.ts'
 import { PageQuery } from '../cursor.ts'
 import { readAt, TemporalQuery } from '../temporal.ts'
 import { eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
@@ -11,11 +12,7 @@ export const DepositFilters = z.object({
   country: CountryCode.optional(),
   element: RareEarthElement.optional(),
   stage: DepositStage.optional(),
-  blocked: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional()
-    .meta({ description: '`true`: only deposits a law, regulator or court blocks or suspends on the date read' }),
+  blocked: BlockedQuery,
   operator: z.string().min(1).max(200).optional().meta({ description: "Part of an operator's name, any case" }),
   q: z.string().min(1).max(200).optional().meta({ description: 'Part of the name, any case' }),
 })

@@ -1,6 +1,4 @@
 import {
-  BlockingAuthority,
-  BlockingKind,
   type CloudEvent,
   Coordinates,
   CountryCode,
@@ -15,8 +13,8 @@ import {
   countryName,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { CoordinatesFact, definedFields, Fact, factOf, withCorrections } from '../fact.ts'
-import { dayAfter, LAST_DAY } from '../temporal.ts'
+import { CoordinatesFact, Fact, factOf, withCorrections } from '../fact.ts'
+import { blockingViewFields, withBlocking, withUnblocking } from '../blocking.ts'
 
 export const StageChange = Fact.extend({
   kind: z.enum(['registered', 'advanced', 'reversed']),
@@ -24,27 +22,6 @@ export const StageChange = Fact.extend({
   from: DepositStage.optional(),
   reason: z.string().optional(),
 }).meta({ id: 'StageChange' })
-
-export const Blocking = Fact.extend({
-  kind: BlockingKind,
-  authority: BlockingAuthority,
-  legalReference: z.string(),
-  until: IsoDate.optional().meta({ description: 'The last day of a suspension; it lapses the day after' }),
-  reason: z.string().optional(),
-}).meta({ id: 'Blocking', description: 'A blocking or suspension, dated the day it took effect' })
-type Blocking = z.output<typeof Blocking>
-
-export const BlockingChange = Fact.extend({
-  kind: z.enum(['blocked', 'suspended', 'unblocked', 'lapsed']),
-  legalReference: z.string().optional(),
-  until: IsoDate.optional(),
-  reason: z.string().optional(),
-}).meta({
-  id: 'BlockingChange',
-  description:
-    "`lapsed`: a suspension ran out after its last day, with no event; it carries the suspension's provenance",
-})
-type BlockingChange = z.output<typeof BlockingChange>
 
 export const DepositView = z
   .object({
@@ -62,11 +39,7 @@ export const DepositView = z
     stage: DepositStage,
     stageSince: IsoDate,
     stageHistory: z.array(StageChange),
-    blocked: z
-      .boolean()
-      .meta({ description: 'Whether a law, regulator or court blocks or suspends it on the date read' }),
-    blocking: Blocking.optional().meta({ description: 'The blocking in force on the date read' }),
-    blockingHistory: z.array(BlockingChange),
+    ...blockingViewFields,
     resourceEstimates: z.array(z.object({ estimate: ResourceEstimate }).extend(Fact.shape)),
     production: z.array(z.object({ report: ProductionReport }).extend(Fact.shape)),
     registration: Fact,
@@ -151,23 +124,10 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
       }
     case 'DepositOperatorsChanged':
       return { ...view, operators: domainEvent.data.operators, ...base }
-    case 'DepositBlocked': {
-      const fact = factOf(event, domainEvent.data)
-      const said = definedFields(domainEvent.data, ['until', 'reason'] as const)
-      const { kind, authority, legalReference } = domainEvent.data
-      const blocking: Blocking = { kind, authority, legalReference, ...said, ...fact }
-      const change: BlockingChange = { kind, legalReference, ...said, ...fact }
-      return { ...view, blocked: true, blocking, blockingHistory: [...view.blockingHistory, change], ...base }
-    }
-    case 'DepositUnblocked': {
-      const change: BlockingChange = {
-        kind: 'unblocked',
-        ...definedFields(domainEvent.data, ['legalReference', 'reason'] as const),
-        ...factOf(event, domainEvent.data),
-      }
-      const { blocking: _lifted, ...rest } = view
-      return { ...rest, blocked: false, blockingHistory: [...view.blockingHistory, change], ...base }
-    }
+    case 'DepositBlocked':
+      return { ...withBlocking(view, event, domainEvent.data), ...base }
+    case 'DepositUnblocked':
+      return { ...withUnblocking(view, event, domainEvent.data), ...base }
     case 'DepositFactRetracted':
       return view
     default: {
@@ -175,25 +135,4 @@ export function evolveDepositView(view: DepositView | undefined, event: CloudEve
       throw new Error(`unhandled event ${JSON.stringify(unexpected)}`)
     }
   }
-}
-
-/**
- * A suspension with an end runs out after its last day: from the next day the deposit
- * is no longer blocked, with no event to say so.
- */
-export function lapseOfBlocking(view: DepositView): { on: string; view: DepositView } | undefined {
-  const until = view.blocking?.until
-  if (!view.blocking || until === undefined || until >= LAST_DAY) return undefined
-  const on = dayAfter(until)
-  const { blocking, ...rest } = view
-  const {
-    kind: _kind,
-    authority: _authority,
-    until: _until,
-    reason: _reason,
-    datePrecision: _precision,
-    ...fact
-  } = blocking
-  const lapsed: BlockingChange = { ...fact, kind: 'lapsed', effectiveDate: on }
-  return { on, view: { ...rest, blocked: false, blockingHistory: [...view.blockingHistory, lapsed] } }
 }

@@ -3,15 +3,18 @@ import type pg from 'pg'
 import { anyContainsText, containsText, equals, includes } from '../filters.ts'
 import { defineTemporalModel, projectTemporal } from '../temporal-model.ts'
 import type { FacilityFilters } from './queries.ts'
+import { lapseOfBlocking } from '../blocking.ts'
 import { evolveFacilityView, type FacilityView } from './view.ts'
 
 export const facilityModel = defineTemporalModel<FacilityView, FacilityFilters>({
   name: 'facility',
   evolve: evolveFacilityView,
+  lapse: lapseOfBlocking,
   columns: {
     name: { type: 'text', of: (view) => view.name },
     country: { type: 'text', of: (view) => view.country, index: 'btree' },
     status: { type: 'text', of: (view) => view.status, index: 'btree' },
+    blocked: { type: 'boolean', of: (view) => view.blocked },
     stages: { type: 'text[]', of: (view) => view.stages, index: 'gin' },
     elements: { type: 'text[]', of: (view) => view.elements, index: 'gin' },
     operators: { type: 'text[]', of: (view) => view.operators.map((operator) => operator.name) },
@@ -25,6 +28,7 @@ export const facilityModel = defineTemporalModel<FacilityView, FacilityFilters>(
     country: equals('country'),
     stage: includes('stages'),
     status: equals('status'),
+    blocked: equals('blocked'),
     element: includes('elements'),
     operator: anyContainsText('operators'),
     deposit: includes('feed_deposits'),

@@ -1,6 +1,7 @@
 import { CountryCode, FacilityStatus, RareEarthElement, Slug, StageQuery } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
+import { BlockedQuery } from '../blocking.ts'
 import { PageQuery } from '../cursor.ts'
 import { readAt, TemporalQuery } from '../temporal.ts'
 import { allStates, eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
@@ -13,6 +14,7 @@ export const FacilityFilters = z.object({
     description: 'Facilities that perform this stage (among others); `separation` names `separation-refining`',
   }),
   status: FacilityStatus.optional(),
+  blocked: BlockedQuery,
   element: RareEarthElement.optional(),
   operator: z.string().min(1).max(200).optional().meta({ description: "Part of an operator's name, any case" }),
   deposit: Slug.optional().meta({ description: 'Facilities fed by this deposit id' }),

@@ -14,6 +14,7 @@ import {
   RareEarthElement,
 } from '@ree/contracts'
 import { z } from 'zod'
+import { blockingViewFields, withBlocking, withUnblocking } from '../blocking.ts'
 import { CoordinatesFact, Fact, factOf, withCorrections } from '../fact.ts'
 
 export const FacilityStatusChange = Fact.extend({
@@ -41,6 +42,7 @@ const facilityFields = {
   status: FacilityStatus,
   statusSince: IsoDate,
   statusHistory: z.array(FacilityStatusChange),
+  ...blockingViewFields,
   capacities: z
     .array(FacilityCapacityFact)
     .meta({ description: 'Every stated capacity, in date order, side by side: a later one never overwrites' }),
@@ -76,6 +78,8 @@ export function evolveFacilityView(view: FacilityView | undefined, event: CloudE
       status: data.status,
       statusSince: event.effectivedate,
       statusHistory: [{ status: data.status, ...fact }],
+      blocked: false,
+      blockingHistory: [],
       capacities: [],
       feeds: [],
       registration: fact,
@@ -115,6 +119,10 @@ export function evolveFacilityView(view: FacilityView | undefined, event: CloudE
       const { kind, id } = domainEvent.data.supplier
       return { ...view, feeds: view.feeds.filter((feed) => feed.kind !== kind || feed.id !== id), ...base }
     }
+    case 'FacilityBlocked':
+      return { ...withBlocking(view, event, domainEvent.data), ...base }
+    case 'FacilityUnblocked':
+      return { ...withUnblocking(view, event, domainEvent.data), ...base }
     case 'FacilityFactRetracted':
       return view
     default: {

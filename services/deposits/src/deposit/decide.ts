@@ -19,7 +19,8 @@ import {
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
-import { type Deposit, evolve, initialState, isBlockedOn } from './deposit.ts'
+import { blockingRules, checkBlocking, checkUnblocking } from '../blocking.ts'
+import { type Deposit, evolve, initialState } from './deposit.ts'
 
 type Of<Type extends string, Data> = { type: Type; depositId: string; data: Data }
 
@@ -45,8 +46,7 @@ export const depositRules = {
   notAReversal: 'not-a-reversal',
   productionBeforeConstruction: 'production-before-construction',
   operatorsUnchanged: 'operators-unchanged',
-  alreadyBlocked: 'deposit-already-blocked',
-  notBlocked: 'deposit-not-blocked',
+  ...blockingRules,
 } as const
 
 /**
@@ -93,31 +93,11 @@ export function check(state: Deposit, event: DepositEvent, effectiveDate: string
         )
       }
       return
-    case 'DepositBlocked': {
-      const until = state.blocking?.until
-      // Only a suspension is renewed or extended, by a suspension with a new end date: a blocking
-      // with no end stands until it is unblocked, and nothing recorded over it may replace it.
-      const renewal =
-        state.blocking?.kind === 'suspended' &&
-        event.data.kind === 'suspended' &&
-        event.data.until !== undefined &&
-        event.data.until !== until
-      if (isBlockedOn(state, effectiveDate) && !renewal) {
-        throw new DomainError(
-          depositRules.alreadyBlocked,
-          `deposit ${state.id} is already blocked on ${effectiveDate}${until ? ` (suspended until ${until})` : ''}: record the unblocking first`,
-        )
-      }
+    case 'DepositBlocked':
+      checkBlocking(`deposit ${state.id}`, state.blocking, event.data, effectiveDate)
       return
-    }
     case 'DepositUnblocked':
-      if (!isBlockedOn(state, effectiveDate)) {
-        const lapsed = state.blocking?.until ? ` (its suspension ended on ${state.blocking.until})` : ''
-        throw new DomainError(
-          depositRules.notBlocked,
-          `deposit ${state.id} is not blocked on ${effectiveDate}${lapsed}`,
-        )
-      }
+      checkUnblocking(`deposit ${state.id}`, state.blocking, effectiveDate)
       return
     case 'DepositDetailsCorrected':
     case 'ResourceEstimatePublished':

@@ -1,5 +1,6 @@
 import type { DepositDetails, DepositEvent, DepositStage, Operator } from '@ree/contracts'
 import type { z } from 'zod'
+import { type BlockingState, blockingOf } from '../blocking.ts'
 
 export type Details = z.output<typeof DepositDetails>
 export type OperatorEntry = z.output<typeof Operator>
@@ -13,8 +14,8 @@ export type Deposit =
       stage: DepositStage
       details: Details
       operators: OperatorEntry[]
-      /** While a blocking stands: its kind, and its last day when it is a suspension with one. */
-      blocking?: { kind: 'blocked' | 'suspended'; until?: string }
+      /** While a blocking stands (a suspension past its last day has lapsed, whatever this says). */
+      blocking?: BlockingState
     }
 
 export const initialState: Deposit = { recorded: false }
@@ -39,13 +40,7 @@ export function evolve(state: Deposit, event: DepositEvent): Deposit {
     case 'DepositOperatorsChanged':
       return { ...state, operators: event.data.operators }
     case 'DepositBlocked':
-      return {
-        ...state,
-        blocking:
-          event.data.until === undefined
-            ? { kind: event.data.kind }
-            : { kind: event.data.kind, until: event.data.until },
-      }
+      return { ...state, blocking: blockingOf(event.data) }
     case 'DepositUnblocked': {
       const { blocking: _lifted, ...rest } = state
       return rest
@@ -63,9 +58,4 @@ export function evolve(state: Deposit, event: DepositEvent): Deposit {
 
 function definedOnly(value: object): object {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined))
-}
-
-/** Whether a blocking stands on `date`: a suspension with an end date lapses after its last day. */
-export function isBlockedOn(state: Extract<Deposit, { recorded: true }>, date: string): boolean {
-  return state.blocking !== undefined && (state.blocking.until === undefined || date <= state.blocking.until)
 }

@@ -1,4 +1,5 @@
 import {
+  type BlockFacilityBody,
   type ChangeFacilityStatusBody,
   type CommandData,
   type CorrectFacilityDetailsBody,
@@ -13,10 +14,12 @@ import {
   retractionOf,
   type StateFacilityCapacityBody,
   type TimelineEntry,
+  type UnblockFacilityBody,
   type UnlinkFacilityFeedBody,
 } from '@ree/contracts'
 import type { Decider } from '@ree/event-store'
 import { isDeepStrictEqual } from 'node:util'
+import { blockingRules, checkBlocking, checkUnblocking } from '../blocking.ts'
 import { evolve, type Facility, initialState, sameSupplier } from './facility.ts'
 
 type Of<Type extends string, Data> = { type: Type; facilityId: string; data: Data }
@@ -29,6 +32,8 @@ export type FacilityCommand =
   | Of<'StateFacilityCapacity', CommandData<typeof StateFacilityCapacityBody>>
   | Of<'LinkFacilityFeed', CommandData<typeof LinkFacilityFeedBody>>
   | Of<'UnlinkFacilityFeed', CommandData<typeof UnlinkFacilityFeedBody>>
+  | Of<'BlockFacility', CommandData<typeof BlockFacilityBody>>
+  | Of<'UnblockFacility', CommandData<typeof UnblockFacilityBody>>
 
 /** The rule codes a client can branch on (problem `type` `/problems/<code>`). */
 export const facilityRules = {
@@ -42,10 +47,11 @@ export const facilityRules = {
   feedNotLinked: 'feed-not-linked',
   feedLinksItself: 'feed-links-itself',
   capacityStageNotPerformed: 'capacity-stage-not-performed',
+  ...blockingRules,
 } as const
 
 /** The rules every fact keeps where it stands on the facility's timeline. */
-export function check(state: Facility, event: FacilityEvent): void {
+export function check(state: Facility, event: FacilityEvent, effectiveDate: string): void {
   if (event.type === 'FacilityRegistered') {
     if (state.recorded) {
       throw new DomainError(facilityRules.alreadyRegistered, `facility ${state.id} is already registered`, 'conflict')
@@ -85,6 +91,12 @@ export function check(state: Facility, event: FacilityEvent): void {
       }
       return
     }
+    case 'FacilityBlocked':
+      checkBlocking(`facility ${state.id}`, state.blocking, event.data, effectiveDate)
+      return
+    case 'FacilityUnblocked':
+      checkUnblocking(`facility ${state.id}`, state.blocking, effectiveDate)
+      return
     case 'FacilityDetailsCorrected':
     case 'FacilityFactRetracted':
       return
@@ -139,6 +151,10 @@ export function decide(command: FacilityCommand, state: Facility): FacilityEvent
       return [{ type: 'FacilityFeedLinked', data: { facilityId, supplier: command.data.supplier, ...provenance } }]
     case 'UnlinkFacilityFeed':
       return [{ type: 'FacilityFeedUnlinked', data: { facilityId, supplier: command.data.supplier, ...provenance } }]
+    case 'BlockFacility':
+      return [{ type: 'FacilityBlocked', data: { facilityId, ...command.data } }]
+    case 'UnblockFacility':
+      return [{ type: 'FacilityUnblocked', data: { facilityId, ...command.data } }]
     default: {
       const unexpected: never = command
       throw new Error(`unhandled command ${JSON.stringify(unexpected)}`)

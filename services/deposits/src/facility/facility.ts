@@ -1,5 +1,6 @@
 import type { FacilityDetails, FacilityEvent, FacilityStatus, FeedSupplier } from '@ree/contracts'
 import type { z } from 'zod'
+import { type BlockingState, blockingOf } from '../blocking.ts'
 
 export type FacilityDetailsState = z.output<typeof FacilityDetails>
 
@@ -12,6 +13,8 @@ export type Facility =
       status: FacilityStatus
       details: FacilityDetailsState
       feeds: FeedSupplier[]
+      /** While a blocking stands (a suspension past its last day has lapsed, whatever this says). */
+      blocking?: BlockingState
     }
 
 export const initialState: Facility = { recorded: false }
@@ -39,6 +42,12 @@ export function evolve(state: Facility, event: FacilityEvent): Facility {
       return { ...state, feeds: [...state.feeds, event.data.supplier] }
     case 'FacilityFeedUnlinked':
       return { ...state, feeds: state.feeds.filter((supplier) => !sameSupplier(supplier, event.data.supplier)) }
+    case 'FacilityBlocked':
+      return { ...state, blocking: blockingOf(event.data) }
+    case 'FacilityUnblocked': {
+      const { blocking: _lifted, ...rest } = state
+      return rest
+    }
     case 'FacilityCapacityStated':
     case 'FacilityFactRetracted':
       return state
