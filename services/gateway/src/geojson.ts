@@ -101,6 +101,8 @@ export function geoJsonList<Query extends z.ZodType, Entity extends Located, Sha
   properties: z.ZodObject<Shape>
   page: (query: z.output<Query>) => Promise<{ items: Entity[]; nextCursor: string | null }>
   toProperties: (entity: Entity) => z.output<z.ZodObject<Shape>>
+  /** An answer as OpenAPI shows it. */
+  example: { features: unknown[]; excluded: number }
 }): FastifyPluginAsyncZod {
   // Typed as any schema: a generic FeatureCollection is more than the type provider can infer a reply from.
   const collection: z.ZodType = FeatureCollection(options.properties)
@@ -117,7 +119,12 @@ export function geoJsonList<Query extends z.ZodType, Entity extends Located, Sha
           response: {
             200: {
               description: 'A FeatureCollection of Points',
-              content: { [GEOJSON_CONTENT_TYPE]: { schema: collection } },
+              content: {
+                [GEOJSON_CONTENT_TYPE]: {
+                  schema: collection,
+                  example: { type: 'FeatureCollection', ...options.example, nextCursor: null },
+                },
+              },
             },
             400: Problem,
           },

@@ -95,7 +95,57 @@ export const Concentration = z
     lowConfidence: z.number().int().meta({ description: 'How many of the facts it rests on are of low confidence' }),
     notes: z.array(z.string()),
   })
-  .meta({ id: 'Concentration' })
+  .meta({
+    id: 'Concentration',
+    examples: [
+      {
+        stage: 'separation-refining',
+        asOf: '2026-12-01',
+        chinaSharePercent: 91,
+        shareOutsideChinaPercent: 9,
+        hhi: { value: 8303.24, min: 8281, max: 8362, basis: 'china-share-and-capacities' },
+        byCountry: [
+          { country: 'CN', sharePercent: 91, from: 'country-figure' },
+          { country: 'MY', sharePercent: 4.16, from: 'capacities', capacityTonnesPerYear: 10500 },
+        ],
+        restsOn: [
+          {
+            kind: 'country-figure',
+            country: 'CN',
+            metric: 'share-of-world',
+            year: 2025,
+            value: 91,
+            unit: 'percent',
+            stage: 'separation-refining',
+            projected: false,
+            eventId: '0b6f2f0e-4b7a-4d0c-9a51-2f4c8a1d9e10',
+            effectiveDate: '2025-10-23',
+            sources: [{ publisher: 'Rare Earth Exchanges', url: 'https://rareearthexchanges.com' }],
+            confidence: 'low',
+            recordedAt: '2026-12-01T09:00:00.000Z',
+          },
+          {
+            kind: 'facility-capacity',
+            facilityId: 'lynas-malaysia',
+            country: 'MY',
+            value: 10500,
+            unit: 't/yr',
+            product: 'NdPr oxide',
+            effectiveDate: '2024-06-01',
+            sources: [{ publisher: 'Fastmarkets', url: 'https://www.fastmarkets.com/?p=57380' }],
+            confidence: 'normal',
+            recordedAt: '2026-12-01T09:00:00.000Z',
+          },
+        ],
+        alternatives: [],
+        missing: { chinaFigure: false, facilitiesWithoutCapacity: ['src-saskatoon'], facilitiesWithoutElements: [] },
+        lowConfidence: 1,
+        notes: [
+          "China's 91 % is 2025's; the other 9 % is shared among the countries outside China in proportion to their capacities.",
+        ],
+      },
+    ],
+  })
 export type Concentration = z.output<typeof Concentration>
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits))

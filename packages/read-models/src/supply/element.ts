@@ -76,7 +76,36 @@ export const ElementSupply = z
       )
       .meta({ description: 'Restrictions in force on the date that cover it (by name, or by naming no element)' }),
   })
-  .meta({ id: 'ElementSupply' })
+  .meta({
+    id: 'ElementSupply',
+    examples: [
+      {
+        element: 'Dy',
+        asOf: '2025-12-01',
+        deposits: { count: 0, byCountry: [], list: '/v1/deposits?element=Dy&asOf=2025-12-01' },
+        facilities: {
+          count: 0,
+          byStage: {},
+          byStatus: {},
+          byCountry: {},
+          list: '/v1/facilities?element=Dy&asOf=2025-12-01',
+        },
+        deals: { count: 0, byStatus: {}, list: '/v1/deals?element=Dy&asOf=2025-12-01' },
+        restrictionsInForce: [
+          {
+            id: 'cn-export-controls-2025-04',
+            name: "China's export licensing of seven medium and heavy rare earths (Announcement No. 18)",
+            kind: 'export-control',
+            actorName: 'China (MOFCOM / GAC)',
+            origin: 'CN',
+            legalReference: 'MOFCOM/GAC Announcement No. 18 (2025)',
+            imposedOn: '2025-04-04',
+            namesElement: true,
+          },
+        ],
+      },
+    ],
+  })
 export type ElementSupply = z.output<typeof ElementSupply>
 
 /** Where an element stands in the supply chain on a date, as known at a time: counted from the read models. */

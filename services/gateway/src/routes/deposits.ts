@@ -91,6 +91,25 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
         querystring: geoJsonQuery(DepositFilters),
         properties: DepositFeatureProperties,
         page: (query) => listDeposits(pool, query),
+        example: {
+          features: [
+            {
+              type: 'Feature',
+              id: 'mountain-pass',
+              geometry: { type: 'Point', coordinates: [-115.53, 35.475] },
+              properties: {
+                name: 'Mountain Pass',
+                country: 'US',
+                countryName: 'United States',
+                stage: 'production',
+                stageSince: '2012-01-01',
+                elements: ['Ce', 'La', 'Pr', 'Nd'],
+                operators: ['MP Materials'],
+              },
+            },
+          ],
+          excluded: 4,
+        },
         toProperties: (deposit) => ({
           name: deposit.name,
           country: deposit.country,
