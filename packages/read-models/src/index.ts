@@ -40,3 +40,4 @@ export {
 } from './temporal-model.ts'
 export * from './trade-flows/index.ts'
 export { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
+export { Change, ChangesQuery, EntityKind, listChanges } from './changes.ts'

@@ -78,6 +78,7 @@ export async function registerOpenApi(app: FastifyInstance, options: { reads: 'o
             'Export halts, export controls, bans and tariffs, by countries or companies, and when they are in force',
         },
         { name: 'Corridors', description: 'What flows from one country to another, by element, form and quarter' },
+        { name: 'Changes', description: 'What the ledger learned between two record times, across contexts' },
         {
           name: 'Supply chain',
           description: 'Elements across deposits, deals and restrictions, as of any date and as known at any time',
