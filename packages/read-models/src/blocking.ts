@@ -1,4 +1,4 @@
-import { BlockingAuthority, BlockingKind, type CloudEvent, IsoDate, type blockingFields } from '@ree/contracts'
+import { BlockingAuthority, BlockingKind, type blockingFields, type CloudEvent, IsoDate } from '@ree/contracts'
 import { z } from 'zod'
 import { definedFields, Fact, factOf } from './fact.ts'
 import { dayAfter, LAST_DAY } from './temporal.ts'

@@ -37,6 +37,7 @@ export const ChangesQuery = z
     kind: EntityKind.optional(),
     type: z
       .string()
+      .max(100)
       .regex(/^ree\.[a-z-]+\.[a-z-]+\.v[0-9]+$/, 'an event type, e.g. ree.deal.signed.v1')
       .optional()
       .meta({ description: 'Only entities with an event of this type recorded in the interval' }),
@@ -64,12 +65,9 @@ export const Change = z
       .record(z.string(), z.unknown())
       .nullable()
       .meta({ description: 'The entity as the ledger knew it at `since`, on `asOf`; null when not known then' }),
-    after: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .meta({
-        description: 'The entity as the ledger knew it at `until`, on `asOf`; null when retracted or not yet in force',
-      }),
+    after: z.record(z.string(), z.unknown()).nullable().meta({
+      description: 'The entity as the ledger knew it at `until`, on `asOf`; null when retracted or not yet in force',
+    }),
   })
   .meta({ id: 'Change' })
 export type Change = z.output<typeof Change>

@@ -1,3 +1,4 @@
+export { Change, ChangesQuery, EntityKind, listChanges } from './changes.ts'
 export * from './countries/index.ts'
 export { decodeCursor, encodeCursor, InvalidCursorError, Page, PageQuery } from './cursor.ts'
 export { DeadLetter, listDeadLetters } from './dead-letters.ts'
@@ -40,4 +41,4 @@ export {
 } from './temporal-model.ts'
 export * from './trade-flows/index.ts'
 export { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
-export { Change, ChangesQuery, EntityKind, listChanges } from './changes.ts'
+export { type ReadModelWatch, watchReadModels } from './watch.ts'

@@ -1,6 +1,6 @@
-import { activeTimeline, type CloudEvent, upcastEvent } from '@ree/contracts'
 import { createHash } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
+import { activeTimeline, type CloudEvent, upcastEvent } from '@ree/contracts'
 import type pg from 'pg'
 import { z } from 'zod'
 import { decodeCursor, encodeCursor, InvalidCursorError } from './cursor.ts'
@@ -15,6 +15,12 @@ interface Knowledge {
 }
 
 export type ColumnType = 'text' | 'text[]' | 'date' | 'numeric' | 'double precision' | 'boolean'
+
+/** The channel on which the projection announces, at commit, each entity version it wrote. */
+export const READ_MODELS_CHANNEL = 'ree_read_models'
+
+/** The payload of one announcement: the read model, the entity and the version reached. */
+export const announcement = (model: string, id: string, version: number) => `${model}:${id}:${version}`
 
 /** A column of the states table that filters or sorts read, and how it is taken from a view. */
 export interface Column<View> {
@@ -320,11 +326,12 @@ export async function projectTemporal<View extends Knowledge & { id: string }>(
     )
   }
   await insertStates(client, model, change.open)
-  await client.query(`UPDATE ${t.streams} SET version = $2, recorded_at = $3 WHERE id = $1`, [
-    id,
-    event.streamversion,
-    recordedAt,
-  ])
+  // The version reached, announced at commit: reads waiting for this write wake (LISTEN ree_read_models).
+  await client.query(
+    `WITH reached AS (UPDATE ${t.streams} SET version = $2, recorded_at = $3 WHERE id = $1 RETURNING id)
+     SELECT pg_notify($4, $5) FROM reached`,
+    [id, event.streamversion, recordedAt, READ_MODELS_CHANNEL, announcement(model.name, id, event.streamversion)],
+  )
 }
 
 /** Writes states in one statement, their columns taken from each view by the model. */

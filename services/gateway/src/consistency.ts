@@ -1,14 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { HttpProblem, readYourWritesTimeoutsTotal } from '@ree/platform'
 import {
   countryFiguresModel,
   dealModel,
   depositModel,
   facilityModel,
+  type ReadModelWatch,
   restrictionModel,
   shipmentModel,
   streamVersionOf,
   type TemporalModel,
+  watchReadModels,
 } from '@ree/read-models'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -24,30 +25,44 @@ export const ConsistencyQuery = z.object({
 
 const WAIT_MS = 5000
 
-/** Waits until `reached` passes `wanted`, asking again every 25 ms; a 503 with Retry-After when it does not in time. */
-async function waitUntil(current: () => Promise<number>, wanted: number, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS
-  let reached = await current()
-  while (reached < wanted) {
-    if (Date.now() >= deadline) {
-      readYourWritesTimeoutsTotal.inc()
-      throw new HttpProblem(
-        'read-model-behind',
-        `the read model is at version ${reached} of ${what}, not yet ${wanted}`,
-        {
-          headers: { 'retry-after': '1' },
-        },
-      )
-    }
-    await sleep(25)
-    reached = await current()
+/** One watch of the read models per database: a LISTEN connection shared by every wait. */
+const watches = new WeakMap<pg.Pool, ReadModelWatch>()
+const watchOf = (pool: pg.Pool) => {
+  let watch = watches.get(pool)
+  if (!watch) {
+    watch = watchReadModels(pool)
+    watches.set(pool, watch)
   }
+  return watch
 }
 
-/** Waits until the read model has caught up with a write the client made; 503 if it does not in time. */
-export async function waitForVersion(current: () => Promise<number>, minVersion: number | undefined): Promise<void> {
-  if (minVersion === undefined) return
-  await waitUntil(current, minVersion, 'this entity')
+/** Waits, woken by the projection's notifications, until the read model holds a version; 503 if not in time. */
+async function waitUntil(
+  pool: pg.Pool,
+  // biome-ignore lint/suspicious/noExplicitAny: any temporal model
+  model: TemporalModel<any, any>,
+  id: string,
+  version: number,
+): Promise<void> {
+  if (await watchOf(pool).reached(model, id, version, WAIT_MS)) return
+  readYourWritesTimeoutsTotal.inc()
+  const reached = await streamVersionOf(pool, model, id)
+  throw new HttpProblem(
+    'read-model-behind',
+    `the read model is at version ${reached} of ${model.name} ${id}, not yet ${version}`,
+    { headers: { 'retry-after': '1' } },
+  )
+}
+
+/** Waits until the read model has caught up with a write the client made to this entity; 503 if it does not in time. */
+export async function waitForVersion(
+  pool: pg.Pool,
+  // biome-ignore lint/suspicious/noExplicitAny: any temporal model
+  model: TemporalModel<any, any>,
+  id: string,
+  minVersion: number | undefined,
+): Promise<void> {
+  if (minVersion !== undefined) await waitUntil(pool, model, id, minVersion)
 }
 
 /** The read models a command's write lands in, by the name a consistency token carries. */
@@ -105,9 +120,11 @@ export const readYourWrites = fp(async function readYourWrites(app: FastifyInsta
     if (header === undefined) return
     const tokens = parseConsistencyTokens(Array.isArray(header) ? header.join(',') : header)
     await Promise.all(
-      tokens.map(({ model, id, version }) =>
-        waitUntil(() => streamVersionOf(options.pool, models[model] as never, id), version, `${model} ${id}`),
-      ),
+      tokens.map(({ model, id, version }) => waitUntil(options.pool, models[model] as never, id, version)),
     )
+  })
+  app.addHook('onClose', async () => {
+    await watches.get(options.pool)?.close()
+    watches.delete(options.pool)
   })
 })

@@ -9,4 +9,4 @@ export {
   getCountryProfile,
   listCountryFigures,
 } from './queries.ts'
-export { CountryFigureView, CountryFiguresView, evolveCountryFiguresView } from './view.ts'
+export { CountryFiguresView, CountryFigureView, evolveCountryFiguresView } from './view.ts'

@@ -6,7 +6,7 @@ import { CountryActivity, countryActivity } from '../supply/country.ts'
 import { readAt, TemporalQuery } from '../temporal.ts'
 import { eventPage, getState, listStates, streamVersion } from '../temporal-model.ts'
 import { countryFiguresModel } from './projection.ts'
-import { CountryFigureView, type CountryFiguresView } from './view.ts'
+import { type CountryFiguresView, CountryFigureView } from './view.ts'
 
 type Queryable = pg.Pool | pg.ClientBase
 

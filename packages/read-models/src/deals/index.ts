@@ -7,9 +7,9 @@ export {
 } from './aggregates.ts'
 export {
   DealDetail,
+  DepositDetail,
   dealsLinkingDeposit,
   dealsLinkingFacility,
-  DepositDetail,
   getDealDetail,
   LinkedDeal,
   LinkedDeposit,

@@ -1,9 +1,9 @@
 import type { CloudEvent } from '@ree/contracts'
 import type pg from 'pg'
+import { lapseOfBlocking } from '../blocking.ts'
 import { anyContainsText, containsText, equals, includes } from '../filters.ts'
 import { defineTemporalModel, projectTemporal } from '../temporal-model.ts'
 import type { DepositFilters } from './queries.ts'
-import { lapseOfBlocking } from '../blocking.ts'
 import { type DepositView, evolveDepositView } from './view.ts'
 
 export const depositModel = defineTemporalModel<DepositView, DepositFilters>({

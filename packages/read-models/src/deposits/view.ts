@@ -2,19 +2,19 @@ import {
   type CloudEvent,
   Coordinates,
   CountryCode,
-  decodeEvent,
+  countryName,
   DepositStage,
+  decodeEvent,
   depositsContext,
   ElementGrade,
   IsoDate,
   Operator,
   ProductionReport,
   ResourceEstimate,
-  countryName,
 } from '@ree/contracts'
 import { z } from 'zod'
-import { CoordinatesFact, Fact, factOf, withCorrections } from '../fact.ts'
 import { blockingViewFields, withBlocking, withUnblocking } from '../blocking.ts'
+import { CoordinatesFact, Fact, factOf, withCorrections } from '../fact.ts'
 
 export const StageChange = Fact.extend({
   kind: z.enum(['registered', 'advanced', 'reversed']),

@@ -1,9 +1,9 @@
 import type { CloudEvent } from '@ree/contracts'
 import type pg from 'pg'
+import { lapseOfBlocking } from '../blocking.ts'
 import { anyContainsText, containsText, equals, includes } from '../filters.ts'
 import { defineTemporalModel, projectTemporal } from '../temporal-model.ts'
 import type { FacilityFilters } from './queries.ts'
-import { lapseOfBlocking } from '../blocking.ts'
 import { evolveFacilityView, type FacilityView } from './view.ts'
 
 export const facilityModel = defineTemporalModel<FacilityView, FacilityFilters>({

@@ -2,7 +2,7 @@ import { CountryCode, IsoDate, RareEarthElement, StageQuery, SupplyChainStage } 
 import type pg from 'pg'
 import { z } from 'zod'
 import { countryFiguresModel } from '../countries/projection.ts'
-import type { CountryFigureView, CountryFiguresView } from '../countries/view.ts'
+import type { CountryFiguresView, CountryFigureView } from '../countries/view.ts'
 import { facilityModel } from '../facilities/projection.ts'
 import type { FacilityView } from '../facilities/view.ts'
 import { Fact } from '../fact.ts'

@@ -10,8 +10,8 @@ import {
 import type pg from 'pg'
 import { z } from 'zod'
 import { decodeCursor, encodeCursor, InvalidCursorError, PageQuery } from '../cursor.ts'
-import { cursorBinding } from '../temporal-model.ts'
 import { TemporalQuery } from '../temporal.ts'
+import { cursorBinding } from '../temporal-model.ts'
 import { allShipments, DateRange } from './shipment-queries.ts'
 import type { ShipmentView } from './shipment-view.ts'
 

@@ -1,6 +1,6 @@
-import { type CloudEvent, restrictionEvents, shipmentEvents, upcastEvent, UnknownEventTypeError } from '@ree/contracts'
+import { type CloudEvent, restrictionEvents, shipmentEvents, UnknownEventTypeError, upcastEvent } from '@ree/contracts'
 import type pg from 'pg'
-import { covers, equals, includes, includesOrAll, containsText, onOrAfter, onOrBefore } from '../filters.ts'
+import { containsText, covers, equals, includes, includesOrAll, onOrAfter, onOrBefore } from '../filters.ts'
 import { defineTemporalModel, projectTemporal } from '../temporal-model.ts'
 import type { RestrictionFilters } from './restriction-queries.ts'
 import { evolveRestrictionView, lapseOfSuspension, type RestrictionView } from './restriction-view.ts'

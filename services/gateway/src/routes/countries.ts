@@ -6,7 +6,6 @@ import {
   CountryProfile,
   countryFiguresHistory,
   countryFiguresModel,
-  countryFiguresVersion,
   getCountryProfile,
   listCountryFigures,
   Page,
@@ -58,7 +57,7 @@ export function countryRoutes(options: { pool: pg.Pool; commands: CommandClient 
       async (request, reply) => {
         const { id } = request.params
         const { minVersion, ...query } = request.query
-        await waitForVersion(() => countryFiguresVersion(pool, id), minVersion)
+        await waitForVersion(pool, countryFiguresModel, id, minVersion)
         const profile = await getCountryProfile(pool, id, query)
         reply.header('etag', entityTag(profile.version))
         return profile
@@ -81,7 +80,7 @@ export function countryRoutes(options: { pool: pg.Pool; commands: CommandClient 
       async (request) => {
         const { id } = request.params
         const { minVersion, ...query } = request.query
-        await waitForVersion(() => countryFiguresVersion(pool, id), minVersion)
+        await waitForVersion(pool, countryFiguresModel, id, minVersion)
         return countryFiguresHistory(pool, id, query)
       },
     )

@@ -11,7 +11,6 @@ import {
   dealExists,
   dealHistory,
   dealModel,
-  dealVersion,
   getDealDetail,
   InvalidCursorError,
   listDeals,
@@ -91,7 +90,7 @@ export function dealRoutes(options: { pool: pg.Pool; commands: CommandClient }):
       },
       async (request, reply) => {
         const { id } = request.params
-        await waitForVersion(() => dealVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, dealModel, id, request.query.minVersion)
         const detail = await getDealDetail(pool, id, request.query)
         if (!detail) throw notFound(id)
         reply.header('etag', entityTag(detail.version))
@@ -113,7 +112,7 @@ export function dealRoutes(options: { pool: pg.Pool; commands: CommandClient }):
       },
       async (request) => {
         const { id } = request.params
-        await waitForVersion(() => dealVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, dealModel, id, request.query.minVersion)
         if (!(await dealExists(pool, id))) throw notFound(id)
         return withCursor(() => dealHistory(pool, id, request.query))
       },

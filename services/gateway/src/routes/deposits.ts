@@ -18,7 +18,6 @@ import {
   depositExists,
   depositHistory,
   depositModel,
-  depositVersion,
   facilitiesFedByDeposit,
   getDeposit,
   HistoryQuery,
@@ -138,7 +137,7 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
       },
       async (request, reply) => {
         const { id } = request.params
-        await waitForVersion(() => depositVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, depositModel, id, request.query.minVersion)
         const view = await getDeposit(pool, id, request.query)
         if (!view) throw await notFoundAsOf(id, request.query)
         reply.header('etag', entityTag(view.version))
@@ -164,7 +163,7 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
       },
       async (request) => {
         const { id } = request.params
-        await waitForVersion(() => depositVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, depositModel, id, request.query.minVersion)
         if (!(await depositExists(pool, id))) throw notFound(id)
         return depositHistory(pool, id, request.query)
       },

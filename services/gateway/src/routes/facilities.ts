@@ -19,7 +19,6 @@ import {
   facilityExists,
   facilityHistory,
   facilityModel,
-  facilityVersion,
   getFacility,
   LinkedDeal,
   listFacilities,
@@ -117,7 +116,7 @@ export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient
       },
       async (request, reply) => {
         const { id } = request.params
-        await waitForVersion(() => facilityVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, facilityModel, id, request.query.minVersion)
         const facility = await getFacility(pool, id, request.query)
         if (!facility) throw notFound(id)
         reply.header('etag', entityTag(facility.version))
@@ -139,7 +138,7 @@ export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient
       },
       async (request) => {
         const { id } = request.params
-        await waitForVersion(() => facilityVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, facilityModel, id, request.query.minVersion)
         if (!(await facilityExists(pool, id))) throw notFound(id)
         return facilityHistory(pool, id, request.query)
       },

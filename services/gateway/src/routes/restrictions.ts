@@ -11,7 +11,6 @@ import {
   restrictionExists,
   restrictionHistory,
   restrictionModel,
-  restrictionVersion,
 } from '@ree/read-models'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type pg from 'pg'
@@ -62,7 +61,7 @@ export function restrictionRoutes(options: { pool: pg.Pool; commands: CommandCli
       },
       async (request, reply) => {
         const { id } = request.params
-        await waitForVersion(() => restrictionVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, restrictionModel, id, request.query.minVersion)
         const view = await getRestriction(pool, id, request.query)
         if (!view) throw notFound(id)
         reply.header('etag', entityTag(view.version))
@@ -84,7 +83,7 @@ export function restrictionRoutes(options: { pool: pg.Pool; commands: CommandCli
       },
       async (request) => {
         const { id } = request.params
-        await waitForVersion(() => restrictionVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, restrictionModel, id, request.query.minVersion)
         if (!(await restrictionExists(pool, id))) throw notFound(id)
         return restrictionHistory(pool, id, request.query)
       },

@@ -13,7 +13,6 @@ import {
   shipmentExists,
   shipmentHistory,
   shipmentModel,
-  shipmentVersion,
   TemporalQuery,
 } from '@ree/read-models'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
@@ -74,7 +73,7 @@ export function shipmentRoutes(options: { pool: pg.Pool; commands: CommandClient
       },
       async (request, reply) => {
         const { id } = request.params
-        await waitForVersion(() => shipmentVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, shipmentModel, id, request.query.minVersion)
         const view = await getShipment(pool, id, request.query)
         if (!view) throw notFound(id)
         reply.header('etag', entityTag(view.version))
@@ -96,7 +95,7 @@ export function shipmentRoutes(options: { pool: pg.Pool; commands: CommandClient
       },
       async (request) => {
         const { id } = request.params
-        await waitForVersion(() => shipmentVersion(pool, id), request.query.minVersion)
+        await waitForVersion(pool, shipmentModel, id, request.query.minVersion)
         if (!(await shipmentExists(pool, id))) throw notFound(id)
         return shipmentHistory(pool, id, request.query)
       },
