@@ -14,7 +14,7 @@ type Queryable = pg.Pool | pg.ClientBase
 
 /** The kinds of entity the ledger records, each with its read model. */
 // biome-ignore lint/suspicious/noExplicitAny: any temporal model
-const kinds: Record<string, TemporalModel<any, any>> = {
+export const entityKinds: Record<string, TemporalModel<any, any>> = {
   deposit: depositModel,
   facility: facilityModel,
   country: countryFiguresModel,
@@ -26,6 +26,13 @@ export const EntityKind = z
   .enum(['deposit', 'facility', 'country', 'deal', 'shipment', 'restriction'])
   .meta({ id: 'EntityKind' })
 
+/** An event type a list is filtered by. */
+export const EventTypeQuery = z
+  .string()
+  .max(100)
+  .regex(/^ree\.[a-z-]+\.[a-z-]+\.v[0-9]+$/, 'an event type, e.g. ree.deal.signed.v1')
+  .optional()
+
 const Instant = z.iso
   .datetime({ offset: true })
   .refine((instant) => Date.parse(instant) >= Date.parse('0001-01-01T00:00:00Z'), 'must be in year 0001 or later')
@@ -35,12 +42,7 @@ export const ChangesQuery = z
     since: Instant.meta({ description: 'Record time: what the ledger learned after this instant' }),
     until: Instant.optional().meta({ description: 'Record time: up to and including this instant (default: now)' }),
     kind: EntityKind.optional(),
-    type: z
-      .string()
-      .max(100)
-      .regex(/^ree\.[a-z-]+\.[a-z-]+\.v[0-9]+$/, 'an event type, e.g. ree.deal.signed.v1')
-      .optional()
-      .meta({ description: 'Only entities with an event of this type recorded in the interval' }),
+    type: EventTypeQuery.meta({ description: 'Only entities with an event of this type recorded in the interval' }),
     asOf: IsoDate.optional().meta({
       description: 'Valid time of the states before and after (default: today)',
     }),
@@ -88,7 +90,7 @@ export async function listChanges(db: Queryable, query: ChangesQuery) {
   }
   // Without `until`, the first page fixes it (now) and its cursor carries it: every page reads one interval.
   const until = query.until ?? after?.u ?? new Date().toISOString()
-  const selected = Object.entries(kinds).filter(([kind]) => query.kind === undefined || query.kind === kind)
+  const selected = Object.entries(entityKinds).filter(([kind]) => query.kind === undefined || query.kind === kind)
   const values: unknown[] = [new Date(query.since).toISOString(), new Date(until).toISOString()]
   const typeCondition = query.type === undefined ? '' : ` AND event->>'type' = $${values.push(query.type)}`
   const position = after ? ` WHERE (kind, id) > ($${values.push(after.k)}, $${values.push(after.id)})` : ''
@@ -113,7 +115,7 @@ export async function listChanges(db: Queryable, query: ChangesQuery) {
   const at = (recordedAsOf: string) => readAt({ recordedAsOf, ...(query.asOf ? { asOf: query.asOf } : {}) })
   const items = await Promise.all(
     rows.map(async (row): Promise<Change> => {
-      const model = kinds[row.kind] as (typeof kinds)[string]
+      const model = entityKinds[row.kind] as (typeof entityKinds)[string]
       const [before, later] = await Promise.all([
         getState(db, model, row.id, at(query.since)),
         getState(db, model, row.id, at(until)),

@@ -42,3 +42,4 @@ export {
 export * from './trade-flows/index.ts'
 export { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
 export { type ReadModelWatch, watchReadModels } from './watch.ts'
+export { listTimeline, TimelineEntry, TimelineQuery } from './fact-timeline.ts'

@@ -9,6 +9,7 @@ import { registerOpenApi } from './openapi.ts'
 import { adminDeadLetterRoutes } from './routes/admin/dead-letters.ts'
 import { adminRebuildRoutes } from './routes/admin/rebuild.ts'
 import { changeRoutes } from './routes/changes.ts'
+import { timelineRoutes } from './routes/timeline.ts'
 import { corridorRoutes } from './routes/corridors.ts'
 import { countryRoutes } from './routes/countries.ts'
 import { deadLetterRoutes } from './routes/dead-letters.ts'
@@ -53,6 +54,7 @@ export async function buildGatewayApp(deps: GatewayDeps) {
   await app.register(restrictionRoutes({ pool: deps.pool, commands: deps.commands.tradeFlows }), { prefix: '/v1' })
   await app.register(corridorRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(changeRoutes({ pool: deps.pool }), { prefix: '/v1' })
+  await app.register(timelineRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(supplyRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(deadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
   await app.register(adminDeadLetterRoutes({ pool: deps.pool }), { prefix: '/v1' })
