@@ -23,9 +23,10 @@ export type DepositListQuery = z.output<typeof DepositListQuery>
 
 type Queryable = pg.Pool | pg.ClientBase
 
-export async function listDeposits(db: Queryable, query: DepositListQuery) {
+/** A page of deposits; `list` names it in its cursors (the map of the same list pages with its own). */
+export async function listDeposits(db: Queryable, query: DepositListQuery, list = 'deposits') {
   const { limit, cursor, asOf, recordedAsOf, ...filters } = query
-  return listStates(db, depositModel, { list: 'deposits', filters, limit, cursor, ...readAt({ asOf, recordedAsOf }) })
+  return listStates(db, depositModel, { list, filters, limit, cursor, ...readAt({ asOf, recordedAsOf }) })
 }
 
 export async function getDeposit(

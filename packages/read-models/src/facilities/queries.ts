@@ -27,10 +27,11 @@ export type FacilityListQuery = z.output<typeof FacilityListQuery>
 
 type Queryable = pg.Pool | pg.ClientBase
 
-export async function listFacilityViews(db: Queryable, query: FacilityListQuery) {
+/** A page of facilities; `list` names it in its cursors (the map of the same list pages with its own). */
+export async function listFacilityViews(db: Queryable, query: FacilityListQuery, list = 'facilities') {
   const { limit, cursor, asOf, recordedAsOf, ...filters } = query
   return listStates(db, facilityModel, {
-    list: 'facilities',
+    list,
     filters,
     limit,
     cursor,

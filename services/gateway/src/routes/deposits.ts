@@ -89,7 +89,7 @@ export function depositRoutes(options: { pool: pg.Pool; commands: CommandClient 
         entities: 'deposits',
         querystring: geoJsonQuery(DepositFilters),
         properties: DepositFeatureProperties,
-        page: (query) => listDeposits(pool, query),
+        page: (query) => listDeposits(pool, query, 'deposits.geojson'),
         example: {
           features: [
             {

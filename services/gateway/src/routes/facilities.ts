@@ -83,7 +83,7 @@ export function facilityRoutes(options: { pool: pg.Pool; commands: CommandClient
         entities: 'facilities',
         querystring: geoJsonQuery(FacilityFilters),
         properties: FacilityFeatureProperties,
-        page: (query) => listFacilityViews(pool, query),
+        page: (query) => listFacilityViews(pool, query, 'facilities.geojson'),
         // No source gives a seeded facility's coordinates: the map of the seeds is empty, and says why.
         example: { features: [], excluded: 17 },
         toProperties: (facility) => ({
