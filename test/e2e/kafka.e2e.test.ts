@@ -196,6 +196,61 @@ t.test('every context publishes to its own topic and the projection reads all of
   await admin.disconnect()
 })
 
+t.test('facilities, country figures and blockings ride the deposits topic and reach their read models', async (t) => {
+  const post = (path: string, payload: object) =>
+    fetch(`${gateway.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: keys.editor },
+      body: JSON.stringify(payload),
+    })
+  const provenance = { effectiveDate: '2025-06-01', sources: [{ publisher: 'Kafka Gazette' }] }
+  const facility = await post('/v1/facilities', {
+    id: 'kafka-plant',
+    name: 'Kafka Plant',
+    country: 'US',
+    stages: ['magnet'],
+    status: 'operating',
+    ...provenance,
+  })
+  const figure = await post('/v1/countries/US/figures', {
+    year: 2024,
+    metric: 'mine-production',
+    value: 45000,
+    unit: 't REO',
+    ...provenance,
+  })
+  const deposit = await register('kafka-blocked')
+  const blocked = await post('/v1/deposits/kafka-blocked/blockings', {
+    kind: 'blocked',
+    authority: { type: 'court', name: 'A court' },
+    legalReference: 'Order 1',
+    ...provenance,
+    effectiveDate: '2025-08-01',
+  })
+  t.same(
+    [facility.status, figure.status, deposit, blocked.status],
+    [201, 200, 201, 200],
+    'a facility, a country figure and a blocking are recorded',
+  )
+  const tokens = [facility, figure, blocked].map((response) => response.headers.get('consistency-token'))
+  const read = async (path: string) =>
+    (await (await fetch(`${gateway.base}${path}`, { headers: { 'consistency-token': tokens.join(',') } })).json()) as {
+      items?: unknown[]
+      figures?: unknown[]
+    }
+  t.match(await read('/v1/facilities?country=US&stage=magnet'), { items: [{ id: 'kafka-plant' }] })
+  t.match((await read('/v1/countries/US')).figures, [{ metric: 'mine-production', value: 45000 }])
+  t.match(await read('/v1/deposits/kafka-blocked'), { blocked: true, blocking: { legalReference: 'Order 1' } })
+  const admin = kafka.admin()
+  await admin.connect()
+  const offsets = await admin.fetchTopicOffsets('ree.deposits.events.v1')
+  await admin.disconnect()
+  t.ok(
+    offsets.reduce((sum, partition) => sum + Number(partition.high), 0) >= 4,
+    'the deposits topic holds them (and the deposits before them)',
+  )
+})
+
 t.test('the broker stops during a burst of commands and comes back: every accepted command arrives once', async (t) => {
   const statuses: number[] = []
   const burst = (async () => {
