@@ -10,20 +10,19 @@ export {
   DepositListQuery,
   depositExists,
   depositHistory,
-  depositVersion,
   getDeposit,
-  HistoryQuery,
   listDeposits,
 } from './deposits/queries.ts'
 export { DepositView, evolveDepositView, StageChange } from './deposits/view.ts'
 export * from './facilities/index.ts'
 export { CoordinatesFact } from './fact.ts'
+export { listTimeline, TimelineEntry, TimelineQuery } from './fact-timeline.ts'
 export { projectEvent } from './project.ts'
 export { migrateReadModels, READ_MODELS_VERSION, readModelsSql } from './schema.ts'
 export { Concentration, ConcentrationQuery, concentration } from './supply/concentration.ts'
 export { CountryActivity, countryActivity } from './supply/country.ts'
 export { ElementSupply, elementSupply } from './supply/element.ts'
-export { readAt, TemporalQuery, temporalOnly, today } from './temporal.ts'
+export { HistoryQuery, readAt, TemporalQuery, temporalOnly, today } from './temporal.ts'
 export {
   countStates,
   cursorBinding,
@@ -42,4 +41,3 @@ export {
 export * from './trade-flows/index.ts'
 export { restrictionModel, shipmentModel } from './trade-flows/projection.ts'
 export { type ReadModelWatch, watchReadModels } from './watch.ts'
-export { listTimeline, TimelineEntry, TimelineQuery } from './fact-timeline.ts'

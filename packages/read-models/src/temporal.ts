@@ -1,5 +1,6 @@
 import { IsoDate } from '@ree/contracts'
 import { z } from 'zod'
+import { PageQuery } from './cursor.ts'
 
 /** Both kinds of "as of": what was true in the world on a date, and what the ledger knew at a time. */
 export const TemporalQuery = z.object({
@@ -17,6 +18,10 @@ export const TemporalQuery = z.object({
     .meta({ description: 'Record time: only what the ledger had recorded (and not yet retracted) by this instant' }),
 })
 export type TemporalQuery = z.output<typeof TemporalQuery>
+
+/** An entity's history: a page of its events, filtered by both times. */
+export const HistoryQuery = PageQuery.extend(TemporalQuery.shape)
+export type HistoryQuery = z.output<typeof HistoryQuery>
 
 /** Today in UTC: the valid date of a read that names none. */
 export function today(): string {

@@ -2,7 +2,6 @@ export { countryFiguresModel, projectCountryFigureEvent } from './projection.ts'
 export {
   CountryFigureFilters,
   CountryFigureListQuery,
-  CountryHistoryQuery,
   CountryProfile,
   countryFiguresHistory,
   countryFiguresVersion,

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { PageQuery } from '../cursor.ts'
 import { CountryActivity, countryActivity } from '../supply/country.ts'
-import { readAt, TemporalQuery } from '../temporal.ts'
+import { type HistoryQuery, readAt, TemporalQuery } from '../temporal.ts'
 import { eventPage, getState, listStates, streamVersion } from '../temporal-model.ts'
 import { countryFiguresModel } from './projection.ts'
 import { type CountryFiguresView, CountryFigureView } from './view.ts'
@@ -122,10 +122,7 @@ export async function countryFiguresVersion(db: Queryable, country: string): Pro
   return streamVersion(db, countryFiguresModel, country)
 }
 
-export const CountryHistoryQuery = PageQuery.extend(TemporalQuery.shape)
-export type CountryHistoryQuery = z.output<typeof CountryHistoryQuery>
-
 /** A country's figure events, in record order, as CloudEvents (retractions and what they retract included). */
-export async function countryFiguresHistory(db: Queryable, country: string, query: CountryHistoryQuery) {
+export async function countryFiguresHistory(db: Queryable, country: string, query: HistoryQuery) {
   return eventPage(db, countryFiguresModel, country, query)
 }

@@ -19,12 +19,10 @@ export { projectDealEvent } from './projection.ts'
 export {
   allDeals,
   DealFilters,
-  DealHistoryQuery,
   DealListQuery,
   DealSort,
   dealExists,
   dealHistory,
-  dealVersion,
   getDeal,
   listDeals,
 } from './queries.ts'

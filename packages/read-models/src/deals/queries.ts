@@ -2,8 +2,8 @@ import { CountryCode, DealKind, DealStatus, IsoDate, RareEarthElement, Slug, Sta
 import type pg from 'pg'
 import { z } from 'zod'
 import { PageQuery } from '../cursor.ts'
-import { readAt, TemporalQuery } from '../temporal.ts'
-import { allStates, eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
+import { type HistoryQuery, readAt, TemporalQuery } from '../temporal.ts'
+import { allStates, eventPage, getState, hasEvents, listStates } from '../temporal-model.ts'
 import { dealModel } from './projection.ts'
 import type { DealView } from './view.ts'
 
@@ -58,20 +58,12 @@ export async function getDeal(db: Queryable, id: string, query: TemporalQuery = 
   return getState(db, dealModel, id, readAt(query))
 }
 
-/** The version the read model has reached for a deal (0 when unknown): for read-your-writes. */
-export async function dealVersion(db: Queryable, id: string): Promise<number> {
-  return streamVersion(db, dealModel, id)
-}
-
 export async function dealExists(db: Queryable, id: string): Promise<boolean> {
   return hasEvents(db, dealModel, id)
 }
 
-export const DealHistoryQuery = PageQuery.extend(TemporalQuery.shape)
-export type DealHistoryQuery = z.output<typeof DealHistoryQuery>
-
 /** A deal's events, in record order, as CloudEvents (retractions and what they retract included). */
-export async function dealHistory(db: Queryable, id: string, query: DealHistoryQuery) {
+export async function dealHistory(db: Queryable, id: string, query: HistoryQuery) {
   return eventPage(db, dealModel, id, query)
 }
 

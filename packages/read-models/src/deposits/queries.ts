@@ -3,8 +3,8 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { BlockedQuery } from '../blocking.ts'
 import { PageQuery } from '../cursor.ts'
-import { readAt, TemporalQuery } from '../temporal.ts'
-import { eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
+import { type HistoryQuery, readAt, TemporalQuery } from '../temporal.ts'
+import { eventPage, getState, hasEvents, listStates } from '../temporal-model.ts'
 import { depositModel } from './projection.ts'
 import type { DepositView } from './view.ts'
 
@@ -36,14 +36,6 @@ export async function getDeposit(
 ): Promise<DepositView | undefined> {
   return getState(db, depositModel, id, readAt(query))
 }
-
-/** The version the read model has reached for a deposit (0 when unknown): for read-your-writes. */
-export async function depositVersion(db: Queryable, id: string): Promise<number> {
-  return streamVersion(db, depositModel, id)
-}
-
-export const HistoryQuery = PageQuery.extend(TemporalQuery.shape)
-export type HistoryQuery = z.output<typeof HistoryQuery>
 
 /** A deposit's events, in record order, as CloudEvents (retractions and what they retract included). */
 export async function depositHistory(db: Queryable, id: string, query: HistoryQuery) {

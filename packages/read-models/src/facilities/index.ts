@@ -3,11 +3,9 @@ export { facilityModel, projectFacilityEvent } from './projection.ts'
 export {
   allFacilities,
   FacilityFilters,
-  FacilityHistoryQuery,
   FacilityListQuery,
   facilityExists,
   facilityHistory,
-  facilityVersion,
   getFacilityView,
   listFacilityViews,
 } from './queries.ts'

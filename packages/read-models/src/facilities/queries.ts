@@ -3,8 +3,8 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { BlockedQuery } from '../blocking.ts'
 import { PageQuery } from '../cursor.ts'
-import { readAt, TemporalQuery } from '../temporal.ts'
-import { allStates, eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
+import { type HistoryQuery, readAt, TemporalQuery } from '../temporal.ts'
+import { allStates, eventPage, getState, hasEvents, listStates } from '../temporal-model.ts'
 import { facilityModel } from './projection.ts'
 import type { FacilityView } from './view.ts'
 
@@ -53,16 +53,8 @@ export async function allFacilities(db: Queryable, query: FacilityFilters & Temp
   return allStates(db, facilityModel, { filters, ...readAt({ asOf, recordedAsOf }) })
 }
 
-/** The version the read model has reached for a facility (0 when unknown): for read-your-writes. */
-export async function facilityVersion(db: Queryable, id: string): Promise<number> {
-  return streamVersion(db, facilityModel, id)
-}
-
-export const FacilityHistoryQuery = PageQuery.extend(TemporalQuery.shape)
-export type FacilityHistoryQuery = z.output<typeof FacilityHistoryQuery>
-
 /** A facility's events, in record order, as CloudEvents (retractions and what they retract included). */
-export async function facilityHistory(db: Queryable, id: string, query: FacilityHistoryQuery) {
+export async function facilityHistory(db: Queryable, id: string, query: HistoryQuery) {
   return eventPage(db, facilityModel, id, query)
 }
 

@@ -9,7 +9,6 @@ export {
   RestrictionReadQuery,
   restrictionExists,
   restrictionHistory,
-  restrictionVersion,
 } from './restriction-queries.ts'
 export {
   evolveRestrictionView,
@@ -25,6 +24,5 @@ export {
   ShipmentListQuery,
   shipmentExists,
   shipmentHistory,
-  shipmentVersion,
 } from './shipment-queries.ts'
 export { evolveShipmentView, ShipmentStatusChange, ShipmentView } from './shipment-view.ts'

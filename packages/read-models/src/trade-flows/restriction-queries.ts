@@ -10,7 +10,7 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { PageQuery } from '../cursor.ts'
 import { readAt, TemporalQuery } from '../temporal.ts'
-import { eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
+import { eventPage, getState, hasEvents, listStates } from '../temporal-model.ts'
 import { restrictionModel } from './projection.ts'
 import { inForceOn, type RestrictionView } from './restriction-view.ts'
 
@@ -75,11 +75,6 @@ export async function getRestriction(
   const { inForceOn: day, asOf, recordedAsOf } = query
   const view = await getState(db, restrictionModel, id, readAt({ asOf: day ?? asOf, recordedAsOf }))
   return view && day !== undefined ? { ...view, inForce: inForceOn(view, day) } : view
-}
-
-/** The version the read model has reached for a restriction (0 when unknown): for read-your-writes. */
-export async function restrictionVersion(db: Queryable, id: string): Promise<number> {
-  return streamVersion(db, restrictionModel, id)
 }
 
 export async function restrictionExists(db: Queryable, id: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { PageQuery } from '../cursor.ts'
 import { LAST_DAY, readAt, TemporalQuery } from '../temporal.ts'
-import { allStates, eventPage, getState, hasEvents, listStates, streamVersion } from '../temporal-model.ts'
+import { allStates, eventPage, getState, hasEvents, listStates } from '../temporal-model.ts'
 import { reachedBy } from './compliance.ts'
 import { restrictionModel, shipmentModel } from './projection.ts'
 import type { RestrictionView } from './restriction-view.ts'
@@ -68,11 +68,6 @@ export async function getShipment(
   query: TemporalQuery = {},
 ): Promise<ShipmentView | undefined> {
   return getState(db, shipmentModel, id, readAt(query))
-}
-
-/** The version the read model has reached for a shipment (0 when unknown): for read-your-writes. */
-export async function shipmentVersion(db: Queryable, id: string): Promise<number> {
-  return streamVersion(db, shipmentModel, id)
 }
 
 export async function shipmentExists(db: Queryable, id: string): Promise<boolean> {
